@@ -1,0 +1,170 @@
+"""Attribute attachment: subject, baseline, hardware, dataset of each claim.
+
+Works on one sentence and its claims; patterns come from
+resources/attributes.toml, datasets.csv and the hardware gazetteer.
+"""
+from __future__ import annotations
+
+import functools
+
+import regex
+
+from . import lexicon
+from .records import Claim, HardwareMention
+
+_NAME = regex.compile(
+    r"(?<![\p{L}\d\-])(?P<name>[\p{L}\d][\p{L}\d]*(?:[-+_.^{}/][\p{L}\d{}]+)*)(?:'s|’s)?(?![\p{L}\d\-])")
+_RESPECTIVELY = regex.compile(r"(?i)\brespectively\b")
+_SPLIT_LIST = regex.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+")
+
+
+@functools.cache
+def _baseline_patterns():
+    a = lexicon.attributes()["baseline"]
+    intro = regex.compile(r"(?i)(?<![\p{L}\-])(?:" + a["after"] + r")\s+")
+    verbs = regex.compile(r"(?i)(?<![\p{L}\-])(?:" + a["verbs"] + r")\s+")
+    stop = regex.compile(r"(?i)\s+(?:" + a["stop_words"] + r")(?![\p{L}\-])|\s*[,;:()\[\]]|\.(?:\s|\Z)|\s+\d")
+    return intro, verbs, stop, int(a["max_words"])
+
+
+@functools.cache
+def _subject_patterns():
+    a = lexicon.attributes()
+    verbs = regex.compile(r"(?i)\A\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:(?:also|further|still|only|consistently|significantly|even|then|thus|can|could|successfully|notably)\s+)*(?:" + a["subject_verbs"] + r")\b")
+    return verbs, frozenset(a["not_names"])
+
+
+def _noun_phrase(sentence: str, pos: int, allow_commas: bool = False) -> tuple[str, int, int] | None:
+    _, _, stop, max_words = _baseline_patterns()
+    rest = sentence[pos:]
+    if allow_commas:
+        m = _RESPECTIVELY.search(rest)
+        end = m.start() if m else len(rest)
+        np = rest[:end].rstrip(" ,.")
+    else:
+        m = stop.search(rest)
+        np = rest[:m.start()] if m else rest
+    np = np.strip().rstrip(".")
+    words = np.split()
+    if not words or len(words) > max_words + (6 if allow_commas else 0):
+        if not words:
+            return None
+        np = " ".join(words[:max_words])
+    if regex.fullmatch(r"(?i)(?:the|a|an|that|those|it|them|this|baseline|baselines|\W*)", np):
+        return None
+    return np, pos, pos + len(np)
+
+
+def baseline(sentence: str, rel_start: int, rel_end: int, list_pos: int, list_len: int):
+    """The baseline of a claim at [rel_start, rel_end) in `sentence`, with its span."""
+    intro, verbs, _, _ = _baseline_patterns()
+    cands = []
+    for pat in (intro, verbs):
+        for m in pat.finditer(sentence):
+            if pat is intro and regex.match(r"(?i)over\s+(?:\d|the course|time|a\s+(?:wide|broad|range))", sentence[m.start():]):
+                continue
+            if rel_start <= m.start() < rel_end:
+                continue
+            cands.append(m)
+    if not cands:
+        return None
+    after = [m for m in cands if m.start() >= rel_end]
+    before = [m for m in cands if m.end() <= rel_start]
+    chosen = None
+    if after and (not before or after[0].start() - rel_end < 60):
+        chosen = after[0]
+    elif before:
+        chosen = before[-1]
+    if chosen is None:
+        return None
+    resp = list_len > 1 and _RESPECTIVELY.search(sentence)
+    np = _noun_phrase(sentence, chosen.end(), allow_commas=bool(resp))
+    if np is None:
+        return None
+    text, s, e = np
+    if resp:
+        parts = [p for p in _SPLIT_LIST.split(text) if p]
+        if len(parts) == list_len:
+            return parts[list_pos], s, e
+        np = _noun_phrase(sentence, chosen.end())
+        if np is None:
+            return None
+        text, s, e = np
+    return text, s, e
+
+
+def _is_name(token: str, not_names: frozenset) -> bool:
+    if token in not_names or token.rstrip("s") in not_names or len(token) < 2:
+        return False
+    if token.isdigit() or regex.fullmatch(r"[\d.,]+\w?", token):
+        return False
+    inner_upper = any(c.isupper() for c in token[1:])
+    return inner_upper or any(c.isdigit() for c in token) or "-" in token or token[0].isupper()
+
+
+def subject(sentence: str, rel_start: int, exclude: list[tuple[int, int]]) -> str | None:
+    """The system the claim's sentence names as doing what the claim says."""
+    verbs, not_names = _subject_patterns()
+    first_plain = None
+    m_by = regex.match(r"(?i)\s*(?:by|with|after|when)\s+\w+ing\s+(?P<n>\S+)", sentence)
+    for m in _NAME.finditer(sentence, 0, rel_start):
+        tok = m["name"]
+        if any(s <= m.start() < e for s, e in exclude):
+            continue
+        if not _is_name(tok, not_names):
+            continue
+        strong = any(c.isupper() for c in tok[1:]) or any(c.isdigit() for c in tok) or "-" in tok
+        if not strong and m.start() > 0 and not tok[0].isupper():
+            continue
+        if verbs.match(sentence, m.end()):
+            return tok
+        if m_by and m_by.start("n") == m.start():
+            return tok
+        if strong and first_plain is None and not (m.start() == 0 and not strong):
+            first_plain = tok
+    return first_plain
+
+
+def dataset(sentence: str, rel: int) -> tuple[str, int, int] | None:
+    best = None
+    for name, pat in lexicon.datasets():
+        for m in pat.finditer(sentence):
+            d = m.start() - rel
+            score = abs(d) if d >= 0 else abs(d) * 1.5
+            if best is None or score < best[0]:
+                best = (score, name, m.start(), m.end())
+    return best[1:] if best else None
+
+
+def hardware_of(claim: Claim, in_sentence: list[HardwareMention]) -> str | None:
+    """The device a claim was measured on: a specific device in its sentence."""
+    specific = [h for h in in_sentence if not h.rule.endswith("generic")]
+    pool = specific or []
+    if not pool:
+        return None
+    devices = [h for h in pool if h.kind not in ("instance",)] or pool
+    after = [h for h in devices if h.char_start >= claim.char_end]
+    return (after[0] if after else devices[-1]).hardware
+
+
+def attach(claims: list[Claim], text: str, span: tuple[int, int],
+           hardware: list[HardwareMention]) -> None:
+    """Fill subject, baseline, hardware and dataset of the claims of one sentence."""
+    sentence = text[span[0]:span[1]]
+    in_sentence = [h for h in hardware if span[0] <= h.char_start < span[1]]
+    hw_spans = [(h.char_start - span[0], h.char_end - span[0]) for h in in_sentence]
+    for c in claims:
+        rs, re_ = c.char_start - span[0], c.char_end - span[0]
+        b = baseline(sentence, rs, re_, c.list_pos, c.list_len)
+        exclude = list(hw_spans)
+        if b:
+            c.baseline = b[0]
+            exclude.append((b[1], b[2]))
+        ds = None
+        if c.claim_type == "accuracy":
+            ds = dataset(sentence, rs)
+            c.dataset = ds[0] if ds else None
+            if ds:
+                exclude.append((ds[1], ds[2]))
+        c.subject = subject(sentence, rs, exclude)
+        c.hardware = hardware_of(c, in_sentence)

@@ -1,0 +1,291 @@
+"""Claim classification: which quantities are claims, of what type and form.
+
+`classify(text, span, mentions)` looks at the words around each quantity of
+one sentence (cue words from resources/cues.toml) and returns typed claims
+with `form`, `qualifier`, `direction` and `factor` computed as claims-spec
+section 4 defines them. Attributes (subject, baseline, ...) come later, in
+pipeline/attributes.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from . import lexicon
+from .quantities import units
+from .records import Claim, Mention
+from .schemas import vocabularies
+
+LEFT_CHARS, RIGHT_CHARS, NEAR_RIGHT = 110, 90, 32
+_CLAUSE_BREAK = regex.compile(r"[;:]|,\s+(?:while|whereas|but)\b|\bwhile\b")
+_OF_RIGHT = regex.compile(r"(?i)\A\s*(?:of|the)\b")
+_TO_LEFT = regex.compile(r"(?i)(?<!up )\b(?:to|in|at|using|requires?|needs?|with)\s+(?:only\s+|just\s+|merely\s+)?\Z")
+_BY_LEFT = regex.compile(r"(?i)\bby\s+(?:\S+\s+){0,3}\Z")
+_RELATIVE = regex.compile(r"(?i)\brelative\b")
+_CHANGE_LEFT = regex.compile(
+    r"(?i)(?:\bby|improv\w*|gains?|increas\w*|decreas\w*|drops?|declines?|degradation|boost\w*|"
+    r"reduc\w*|outperform\w*|surpass\w*|higher|lower|enhanc\w*|sacrific\w*|increment)"
+    r"(?:\s+\S+){0,4}\s*\Z")
+_CHANGE_RIGHT = regex.compile(
+    r"(?i)\A\s*(?:\S+\s+){0,4}?(?:higher|lower|more|less|better|worse|improvements?|gains?|"
+    r"increases?|drops?|declines?|decreases?|degradation|reductions?|absolute|relative|boost)\b")
+
+
+@dataclass
+class _Context:
+    left: str
+    right: str
+
+
+def _windows(text: str, span: tuple[int, int], group: list[Mention], others: list[Mention]):
+    g_start, g_end = group[0].start, group[-1].end
+    lo = max(span[0], g_start - LEFT_CHARS)
+    hi = min(span[1], g_end + RIGHT_CHARS)
+    for o in others:
+        if o.end <= g_start:
+            lo = max(lo, o.end)
+        elif o.start >= g_end:
+            hi = min(hi, o.start)
+    left = text[lo:g_start]
+    if (b := list(_CLAUSE_BREAK.finditer(left))):
+        left = left[b[-1].end():]
+    right = text[g_end:hi]
+    if (b := _CLAUSE_BREAK.search(right)):
+        right = right[:b.start()]
+    return _Context(left, right)
+
+
+def _find_cues(window: str):
+    hits = []
+    for cue in lexicon.cues():
+        for m in cue.pattern.finditer(window):
+            hits.append((m.start(), m.end(), cue))
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    kept, last_end = [], -1
+    for h in hits:   # longest match at each place, no overlaps
+        if h[0] >= last_end:
+            kept.append(h)
+            last_end = h[1]
+    return kept
+
+
+def pick_cue(ctx: _Context, mention: Mention):
+    """The cue a quantity is about: right after it, else nearest before, else further after."""
+    right = _find_cues(ctx.right)
+    for s, e, cue in right:
+        gap = ctx.right[:s]
+        if s <= NEAR_RIGHT and not regex.search(r"[,(]|\b(?:than|over|compared|and|on|for|with)\b", gap):
+            return cue, "right"
+    left = _find_cues(ctx.left)
+    if left:
+        return left[-1][2], "left"
+    if right:
+        return right[0][2], "right_far"
+    return None, None
+
+
+def _is_setting(ctx: _Context, mention: Mention) -> bool:
+    after, before = lexicon.not_claim()
+    if mention.kind in ("factor",):
+        return False
+    return bool(after.match(ctx.right)) or bool(before.search(ctx.left))
+
+
+def _qualifier(ctx: _Context, group: list[Mention], mention: Mention) -> str | None:
+    before, after = lexicon.qualifier_patterns()
+    found = set()
+    if mention.qualifier:
+        found.add(mention.qualifier)
+    for m in group:
+        if m.qualifier and m is not mention and m.rule.startswith("num") and m.qualifier == "at_least":
+            pass
+    left = ctx.left.rstrip()
+    tail = left[-40:]
+    for q, pat in before:
+        if q == "average":
+            if regex.search(r"(?i)\b(?:on average|an average of|average|averaged|mean)\b(?:\s+\S+){0,4}\s*\Z", tail) \
+                    and not regex.search(r"(?i)\bmean\s+(?:end|latency|time)", tail):
+                found.add(q)
+        elif pat.search(tail + " "):
+            found.add(q)
+    for q, pat in after:
+        if pat.match(ctx.right):
+            found.add(q)
+    if regex.match(r"(?i)\A\s*(?:average|on average)\b", ctx.right):
+        found.add("average")
+    for q in vocabularies()["qualifier"]:
+        if q in found:
+            return q
+    return None
+
+
+def _metric_near(sentence: str, rel: int) -> lexicon.Metric | None:
+    best = None
+    for met in lexicon.metrics():
+        for m in met.pattern.finditer(sentence):
+            d = abs(m.start() - rel)
+            if best is None or d < best[0] or (d == best[0] and len(met.name) > len(best[1].name)):
+                best = (d, met)
+    return best[1] if best and best[0] < 80 else None
+
+
+def _direction(ctx: _Context, mention: Mention, metric: lexicon.Metric | None) -> str:
+    if mention.sign in ("-", "−"):
+        return "decrease"
+    if mention.sign == "+":
+        return "increase"
+    pats = lexicon.direction_patterns()
+    near = ctx.left[-45:] + " | " + ctx.right[:45]
+    dec = list(pats["decrease"].finditer(near))
+    inc = list(pats["increase"].finditer(near))
+    centre = len(ctx.left[-45:])
+    dist = lambda ms: min((abs(m.start() - centre) for m in ms), default=10**6)
+    if dec and dist(dec) <= dist(inc):
+        return "decrease"
+    if inc and metric is not None and metric.lower_is_better:
+        return "decrease"
+    return "increase"
+
+
+def _factor(form: str, value: float, measure: str, worse: bool) -> float | None:
+    """Old cost / new cost (spec section 4): bigger is better, 1 is no change."""
+    if value is None:
+        return None
+    if form == "factor":
+        return (1 / value if worse else value) if value > 0 else None
+    if form == "fraction":
+        share = value / 100 if value > 1 else value
+        return 1 / share if share > 0 else None
+    if form == "percent":
+        p = value / 100
+        if measure == "cost":
+            if worse:
+                return 1 / (1 + p)
+            return 1 / (1 - p) if p < 1 else None
+        return 1 - p if worse else 1 + p
+    return None
+
+
+def _bare_is_score(ctx: _Context, mention: Mention) -> bool:
+    if mention.value > 100 or mention.rule == "num.year":
+        return False
+    left, right = ctx.left[-40:], ctx.right[:40]
+    metric_left = any(regex.search(r"(?:" + m.pattern.pattern + r")\s*(?:score|rate)?\s*(?:of|at|is|was|:|=|reaches|reaching|achieves|up to|more than|over|around|approximately|from|to)?\s*(?:only|just|a|an|about|nearly)?\s*\Z", left, m.pattern.flags)
+                      for m in lexicon.metrics())
+    metric_right = any(m.pattern.match(right.lstrip()) for m in lexicon.metrics())
+    dataset_right = any(regex.match(r"\s*(?:on|for|in)\s+(?:the\s+)?" + p.pattern, right, p.flags)
+                        for _, p in lexicon.datasets())
+    return metric_left or metric_right or dataset_right
+
+
+def classify(text: str, span: tuple[int, int], mentions: list[Mention], paper_id: str) -> list[Claim]:
+    """Claims among the mentions of one sentence `text[span[0]:span[1]]`."""
+    groups: dict = {}
+    for m in mentions:
+        groups.setdefault(m.list_id if m.list_id is not None else f"solo{m.start}", []).append(m)
+    relative = set(vocabularies()["relative_claim_type"])
+    sentence = text[span[0]:span[1]]
+    out = []
+    for group in groups.values():
+        others = [o for o in mentions if o not in group]
+        ctx = _windows(text, span, group, others)
+        for mention in group:
+            own = _windows(text, span, [mention], [o for o in mentions if o is not mention])
+            # the cue right after a member, else the one of its whole list
+            cue, side = pick_cue(own, mention)
+            if side != "right":
+                cue2, side2 = pick_cue(ctx, mention)
+                if cue2 is not None:
+                    cue, side = cue2, side2
+            claim = _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id)
+            if claim:
+                claim.list_pos, claim.list_len = group.index(mention), len(group)
+                out.append(claim)
+    return out
+
+
+def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id) -> Claim | None:
+    kind = mention.kind
+    if mention.rule == "num.year":
+        return None
+    if _is_setting(ctx, mention):
+        return None
+    phys_type = None
+    if kind == "physical":
+        phys_type = units().physical_map.get(_surface_unit(mention), {}).get("claim_type") or None
+        if phys_type is None:
+            return None
+    measure = cue.measure if cue else "rate"
+    if kind == "factor":
+        ctype = cue.type if cue and cue.type in relative else ("speedup" if not cue or cue.type != "accuracy" else "accuracy")
+        form = "factor"
+    elif kind == "fraction":
+        if not cue or cue.type not in relative:
+            return None
+        ctype, form = cue.type, "fraction"
+    elif kind == "percent":
+        if not cue:
+            return None
+        ctype = cue.type
+        if ctype in relative:
+            form = "fraction" if (_OF_RIGHT.match(ctx.right) or _TO_LEFT.search(ctx.left)) \
+                and not _BY_LEFT.search(ctx.left) else "percent"
+            if form == "fraction" and not regex.match(r"(?i)\A\s*of\s+(?:the\s+)?(?:\S+\s+){0,3}?" + cue.pattern.pattern, ctx.right) \
+                    and not _TO_LEFT.search(ctx.left):
+                return None
+        elif ctype == "accuracy":
+            form = "absolute"
+        else:
+            form = "absolute"
+    elif kind == "points":
+        ctype, form = "accuracy", "absolute"
+    elif kind == "physical":
+        ctype, form = phys_type, "absolute"
+    elif kind == "bare":
+        if not _bare_is_score(ctx, mention):
+            return None
+        ctype, form = "accuracy", "absolute"
+    else:
+        return None
+
+    rel_pos = mention.start - span[0]
+    metric = None
+    if ctype == "accuracy":
+        metric = (lexicon.metric_by_name().get(mention.metric.lower()) if mention.metric else None) \
+            or _metric_near(sentence, rel_pos)
+        if kind in ("percent", "points"):
+            changed = _CHANGE_LEFT.search(ctx.left[-50:]) or _CHANGE_RIGHT.match(ctx.right) \
+                or mention.sign in ("+", "-", "−")
+            if changed:
+                if kind == "percent" and (_RELATIVE.search(ctx.left[-40:] + ctx.right[:40])
+                                          or (metric is not None and not metric.percentage)):
+                    form = "percent"
+                else:
+                    form = "delta"
+    direction = _direction(ctx, mention, metric) if ctype == "accuracy" and form in ("delta", "percent") else None
+    factor = factor_max = None
+    if ctype in relative:
+        worse = bool(lexicon.worse_pattern().search(ctx.left[-40:] + " " + ctx.right[:40]))
+        factor = _factor(form, mention.value, measure, worse)
+        factor_max = _factor(form, mention.value_max, measure, worse) if mention.value_max is not None else None
+        if factor is not None and factor_max is not None and factor_max < factor:
+            factor, factor_max = factor_max, factor
+    return Claim(
+        paper_id=paper_id, char_start=mention.start, char_end=mention.end, text=mention.text,
+        sentence=sentence, claim_type=ctype, form=form, value=mention.value,
+        value_max=mention.value_max, unit=mention.unit, factor=factor, factor_max=factor_max,
+        qualifier=_qualifier(ctx, group, mention), direction=direction,
+        metric=metric.name if metric and ctype in ("accuracy",) else None,
+        rule=f"{mention.rule}>{cue.id if cue else 'default'}", sentence_start=span[0])
+
+
+def _surface_unit(mention: Mention) -> str:
+    """The units.csv surface whose canonical unit the mention carries."""
+    for surface, row in units().physical_map.items():
+        if row["unit"] == mention.unit and mention.text.rstrip().endswith(surface):
+            return surface
+    for surface, row in units().physical_map.items():
+        if row["unit"] == mention.unit:
+            return surface
+    return ""

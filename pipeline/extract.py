@@ -1,0 +1,39 @@
+"""Extraction of one paper: sentences -> quantities -> claims -> attributes.
+
+`extract(paper)` is a pure function from a Paper to its claim, quantity and
+hardware rows; `pipeline/build.py` maps it over batches.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import attributes, claims, hardware, normalize, quantities, sentences
+from .records import Claim, HardwareMention, Paper, Quantity
+
+
+@dataclass
+class Extraction:
+    claims: list[Claim] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    hardware: list[HardwareMention] = field(default_factory=list)
+
+
+def extract(paper: Paper) -> Extraction:
+    text = paper.abstract
+    hw = hardware.find(paper.paper_id, text)
+    mentions = quantities.find(text)
+    out = Extraction(hardware=hw)
+    claimed: set[int] = set()
+    for span in sentences.split(text):
+        inside = [m for m in mentions if span[0] <= m.start < span[1]]
+        if not inside:
+            continue
+        found = claims.classify(text, span, inside, paper.paper_id)
+        attributes.attach(found, text, span, hw)
+        for c in found:
+            normalize.claim(c)
+            claimed.add(c.char_start)
+        out.claims.extend(found)
+    for m in mentions:
+        out.quantities.append(normalize.quantity(paper.paper_id, m, m.start in claimed))
+    return out

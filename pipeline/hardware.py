@@ -1,0 +1,78 @@
+"""Hardware mentions: a gazetteer of processors, accelerators, systems and
+cloud instances (resources/hardware.csv) matched over the abstract.
+
+A generic class ("GPU", "CPU") is kept only where no specific device of the
+same kind is named in the abstract (claims-spec section 5).
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex
+
+from . import resources
+from .quantities import parse_number
+from .records import HardwareMention
+
+
+@dataclass(frozen=True)
+class Entry:
+    canonical: str
+    vendor: str | None
+    kind: str
+    generic: bool
+    pattern: regex.Pattern
+
+
+@functools.cache
+def gazetteer() -> tuple[Entry, ...]:
+    out = []
+    for row in resources.csv_rows("hardware.csv"):
+        pat = regex.compile(r"(?i)(?<![\w\-.])(?:" + row["pattern"] + r")(?![\w])")
+        out.append(Entry(row["canonical"], row["vendor"] or None, row["kind"],
+                         row["generic"] == "1", pat))
+    return tuple(out)
+
+
+_COUNT = regex.compile(r"(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*(?:[x×]\s*)?(?:\p{L}+\s+){0,1}\Z")
+_WORD_COUNTS = {"two": 2, "four": 4, "eight": 8, "sixteen": 16, "single": 1, "one": 1, "a single": 1}
+_WORD_COUNT = regex.compile(r"(?i)\b(?P<w>a single|single|two|four|eight|sixteen)\s+\Z")
+
+
+def _count(text: str, start: int) -> int | None:
+    """'2,048 NVIDIA H800 GPUs' -> 2048: the number right before a mention."""
+    left = text[max(0, start - 24):start]
+    if m := _COUNT.search(left):
+        if not left[m.start():].strip()[len(m["n"]):].strip().startswith(("%", "GB")):
+            return int(parse_number(m["n"]))
+    if m := _WORD_COUNT.search(left):
+        return _WORD_COUNTS[m["w"].lower()]
+    return None
+
+
+def find(paper_id: str, text: str) -> list[HardwareMention]:
+    """Every hardware mention of an abstract, in text order.
+
+    >>> [(h.hardware, h.count) for h in find("p", "trained on 2,048 NVIDIA H800 GPUs and a GPU")]
+    [('NVIDIA H800', 2048)]
+    """
+    kept: list[tuple[Entry, regex.Match]] = []
+    taken: list[tuple[int, int]] = []
+    for entry in gazetteer():
+        for m in entry.pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            kept.append((entry, m))
+            taken.append((m.start(), m.end()))
+    specific_kinds = {e.kind for e, _ in kept if not e.generic}
+    if "soc" in specific_kinds or "system" in specific_kinds:
+        specific_kinds |= {"gpu"} if any(e.kind == "system" for e, _ in kept) else set()
+    out = []
+    for entry, m in sorted(kept, key=lambda t: t[1].start()):
+        if entry.generic and entry.kind in specific_kinds:
+            continue
+        out.append(HardwareMention(paper_id, entry.canonical, entry.vendor, entry.kind,
+                                   _count(text, m.start()), m.start(), m.end(), m.group(),
+                                   f"hardware.{'generic' if entry.generic else 'gazetteer'}"))
+    return out

@@ -1,0 +1,89 @@
+"""Compiled views of the resource files used by the claim stages.
+
+Each loader reads its file once and returns compiled patterns; nothing here
+holds extraction knowledge of its own.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex
+
+from . import resources
+
+
+def word_regex(pattern: str, flags=regex.I) -> regex.Pattern:
+    """A pattern matched on word boundaries (hyphens count as word characters)."""
+    return regex.compile(r"(?<![\p{L}\d\-])(?:" + pattern + r")(?![\p{L}\d\-])", flags)
+
+
+@dataclass(frozen=True)
+class Cue:
+    id: str
+    type: str
+    measure: str
+    pattern: regex.Pattern
+
+
+@functools.cache
+def cues() -> tuple[Cue, ...]:
+    return tuple(Cue(c["id"], c["type"], c["measure"], word_regex(c["pattern"]))
+                 for c in resources.toml("cues.toml")["cue"])
+
+
+@functools.cache
+def not_claim() -> tuple[regex.Pattern, regex.Pattern]:
+    nc = resources.toml("cues.toml")["not_claim"]
+    return regex.compile(r"(?i)\A\s*" + nc["after"]), regex.compile(r"(?i)" + nc["before"])
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    percentage: bool
+    lower_is_better: bool
+    pattern: regex.Pattern
+
+
+@functools.cache
+def metrics() -> tuple[Metric, ...]:
+    return tuple(Metric(r["name"], r["percentage"] == "1", r["lower_is_better"] == "1",
+                        word_regex(r["pattern"], 0 if r["pattern"].isupper() else regex.I))
+                 for r in resources.csv_rows("metrics.csv"))
+
+
+@functools.cache
+def metric_by_name() -> dict[str, Metric]:
+    return {m.name.lower(): m for m in metrics()}
+
+
+@functools.cache
+def datasets() -> tuple[tuple[str, regex.Pattern], ...]:
+    return tuple((r["name"], word_regex(r["pattern"], 0)) for r in resources.csv_rows("datasets.csv"))
+
+
+@functools.cache
+def attributes() -> dict:
+    return resources.toml("attributes.toml")
+
+
+@functools.cache
+def qualifier_patterns() -> tuple[list[tuple[str, regex.Pattern]], list[tuple[str, regex.Pattern]]]:
+    a = attributes()
+    before = [(q, regex.compile(r"(?i)(?:^|(?<=[\s(\[]))(?:" + p + r")\s*(?:of\s+|by\s+)?(?:a\s+|an\s+)?\Z"))
+              for q, p in a["qualifier_before"].items()]
+    after = [(q, regex.compile(r"(?i)\A\s*(?:" + p + r")(?![\p{L}])"))
+             for q, p in a["qualifier_after"].items()]
+    return before, after
+
+
+@functools.cache
+def direction_patterns() -> dict[str, regex.Pattern]:
+    return {d: regex.compile(r"(?i)(?:(?<![\p{L}])(?:" + p + r")(?![\p{L}]))")
+            for d, p in attributes()["direction"].items()}
+
+
+@functools.cache
+def worse_pattern() -> regex.Pattern:
+    return word_regex(attributes()["worse"]["pattern"])

@@ -1,0 +1,53 @@
+"""Arrow schemas of the output tables, built from schemas/tables.toml."""
+from __future__ import annotations
+
+import functools
+
+import pyarrow as pa
+
+from . import resources
+from .errors import ResourceError
+
+_TYPES = {
+    "string": pa.string(), "int32": pa.int32(), "int64": pa.int64(), "float64": pa.float64(),
+    "bool": pa.bool_(), "date32": pa.date32(), "list<string>": pa.list_(pa.string()),
+    "dictionary<string>": pa.dictionary(pa.int32(), pa.string()),
+}
+TABLES = ("papers", "claims", "quantities", "hardware", "rejected")
+
+
+def vocabularies() -> dict[str, list[str]]:
+    return resources.toml("vocabularies.toml")
+
+
+@functools.cache
+def schema(table: str) -> pa.Schema:
+    decl = resources.toml("tables.toml")
+    if table not in decl:
+        raise ResourceError("schemas/tables.toml", None, f"a [{table}] table")
+    fields = []
+    for col in decl[table]["columns"]:
+        if col["type"] not in _TYPES:
+            raise ResourceError("schemas/tables.toml", None,
+                                f"a type in {sorted(_TYPES)} for {table}.{col['name']}")
+        meta = {"vocabulary": col["vocabulary"]} if "vocabulary" in col else None
+        fields.append(pa.field(col["name"], _TYPES[col["type"]],
+                               nullable=col.get("nullable", True), metadata=meta))
+    return pa.schema(fields, metadata={"table": table})
+
+
+def columns(table: str) -> list[str]:
+    return schema(table).names
+
+
+def to_arrow(table: str, rows: list[dict]) -> pa.Table:
+    """Rows (dicts) to an Arrow table of the declared schema, columns in order."""
+    sch = schema(table)
+    arrays = []
+    for f in sch:
+        values = [r.get(f.name) for r in rows]
+        if pa.types.is_dictionary(f.type):
+            arrays.append(pa.array(values, pa.string()).dictionary_encode())
+        else:
+            arrays.append(pa.array(values, f.type))
+    return pa.Table.from_arrays(arrays, schema=sch)

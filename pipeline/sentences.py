@@ -1,0 +1,46 @@
+"""Sentence splitting with offsets into the abstract.
+
+A sentence ends at '.', '!' or '?' (optionally followed by closing quotes or
+brackets) that is followed by white space and an upper-case letter, digit or
+opening bracket, unless the word before the period is an abbreviation
+("et al.", "e.g.", "Fig.", "vs.") or the period sits inside a number.
+"""
+from __future__ import annotations
+
+import functools
+
+import regex
+
+from . import resources
+
+_END = regex.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[\p{Lu}\d$\\])""")
+_WORD_BEFORE = regex.compile(r"(?:^|(?<=[\s(]))([\p{L}.]+)$")
+
+
+@functools.cache
+def _abbreviations() -> frozenset[str]:
+    return frozenset(a.lower() for a in resources.toml("sentences.toml")["abbreviations"])
+
+
+def split(text: str) -> list[tuple[int, int]]:
+    """(start, end) spans of the sentences of `text`, covering its non-space text.
+
+    >>> t = "We use e.g. GPUs. It is 2.5x faster than Smith et al. We win."
+    >>> [t[s:e] for s, e in split(t)]
+    ['We use e.g. GPUs.', 'It is 2.5x faster than Smith et al. We win.']
+    """
+    spans, start = [], 0
+    abbr = _abbreviations()
+    for m in _END.finditer(text):
+        end = m.end()
+        if m.group().startswith("."):
+            w = _WORD_BEFORE.search(text, 0, m.start())
+            if w and (w.group(1).lower().strip(".") in abbr or len(w.group(1)) == 1):
+                continue
+        spans.append((start, end))
+        start = end
+        while start < len(text) and text[start].isspace():
+            start += 1
+    if start < len(text):
+        spans.append((start, len(text.rstrip())))
+    return [(s, e) for s, e in spans if e > s]
