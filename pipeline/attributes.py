@@ -30,8 +30,8 @@ def _baseline_patterns():
 @functools.cache
 def _subject_patterns():
     a = lexicon.attributes()
-    verbs = regex.compile(r"(?i)\A\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:(?:also|further|still|only|consistently|significantly|even|then|thus|can|could|successfully|notably)\s+)*(?:" + a["subject_verbs"] + r")\b")
-    return verbs, frozenset(a["not_names"])
+    verbs = regex.compile(r"(?i)\A\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:(?:also|further|still|only|consistently|significantly|even|then|thus|can|could|successfully|notably)\s+)*(?:" + a["subject"]["verbs"] + r")\b")
+    return verbs, frozenset(a["subject"]["not_names"])
 
 
 def _noun_phrase(sentence: str, pos: int, allow_commas: bool = False) -> tuple[str, int, int] | None:

@@ -1,0 +1,187 @@
+"""The build: raw files -> validated Parquet tables, streamed in batches.
+
+Two passes over the input. The first reads only titles, to know every
+source file of every paper (the same paper in several dumps is one row).
+The second streams papers in bounded batches through `process_batch`, a
+pure function of one batch, and writes each batch's rows as a row group.
+`process_batch` runs in this process or in a pool of worker processes;
+results are consumed in input order, so the output does not depend on the
+number of workers.
+"""
+from __future__ import annotations
+
+import itertools
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from . import validate as validation
+from .errors import InputError
+from .extract import extract
+from .identity import paper_id
+from .ingest import discover, read_file
+from .records import Paper, Problem, RawPaper
+from .schemas import TABLES
+from .write import TableWriters
+
+STAGES = ("extract", "validate")
+
+
+@dataclass
+class BatchResult:
+    rows: dict[str, list[dict]]
+    extracted: dict[str, int]
+    timings: dict[str, float]
+
+
+@dataclass
+class Report:
+    papers_seen: int = 0
+    extracted: dict[str, int] = field(default_factory=lambda: {t: 0 for t in TABLES})
+    written: dict[str, int] = field(default_factory=lambda: {t: 0 for t in TABLES})
+    rejected: dict[str, int] = field(default_factory=dict)
+    input_errors: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=lambda: {s: 0.0 for s in STAGES})
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        lines = [f"{'table':<12}{'extracted':>10}{'written':>10}{'rejected':>10}"]
+        for t in ("papers", "claims", "quantities", "hardware"):
+            lines.append(f"{t:<12}{self.extracted[t]:>10}{self.written[t]:>10}"
+                         f"{self.rejected.get(t, 0):>10}")
+        lines.append(f"rejected.parquet: {self.written['rejected']} rows "
+                     f"({self.rejected.get('input', 0)} from input)")
+        lines.append(f"{self.papers_seen} papers in {self.seconds:.1f}s")
+        return "\n".join(lines)
+
+
+def process_batch(papers: list[Paper]) -> BatchResult:
+    """Extract and validate one batch: a pure function, safe to run anywhere."""
+    t0 = time.perf_counter()
+    rows = {t: [] for t in TABLES}
+    rows["papers"] = [p.row() for p in papers]
+    for p in papers:
+        ex = extract(p)
+        rows["claims"].extend(c.row() for c in ex.claims)
+        rows["quantities"].extend(q.row() for q in ex.quantities)
+        rows["hardware"].extend(h.row() for h in ex.hardware)
+    t1 = time.perf_counter()
+    extracted = {t: len(rows[t]) for t in TABLES}
+    abstracts = {p.paper_id: p.abstract for p in papers}
+    for table in validation.VALIDATED:
+        outcome = validation.validate(table, rows[table], abstracts)
+        rows[table] = outcome.good
+        rows["rejected"].extend(outcome.rejected)
+    t2 = time.perf_counter()
+    return BatchResult(rows, extracted, {"extract": t1 - t0, "validate": t2 - t1})
+
+
+def _problem_row(p: Problem) -> dict:
+    return {"table": p.table, "source": p.source, "line": p.line, "paper_id": None,
+            "reason": p.reason, "row": p.raw}
+
+
+def index_sources(files: list[Path], errors: list[str]) -> tuple[dict[str, list[str]], set[Path]]:
+    """First pass: every paper's source files, and the files that cannot be read."""
+    index: dict[str, list[str]] = {}
+    bad: set[Path] = set()
+    for f in files:
+        try:
+            for rec in read_file(f):
+                if isinstance(rec, RawPaper):
+                    srcs = index.setdefault(paper_id(rec.title), [])
+                    if rec.source not in srcs:
+                        srcs.append(rec.source)
+        except InputError as e:
+            errors.append(str(e))
+            bad.add(f)
+    return index, bad
+
+
+def stream_papers(files: list[Path], index: dict[str, list[str]],
+                  problems: list[dict]) -> Iterator[Paper]:
+    """Second pass: each paper once, at its first occurrence, with all its sources."""
+    seen: dict[str, int] = {}
+    for f in files:
+        for rec in read_file(f):
+            if isinstance(rec, Problem):
+                problems.append(_problem_row(rec))
+                continue
+            pid = paper_id(rec.title)
+            if pid in seen:
+                if seen[pid] != hash(rec.abstract):
+                    problems.append(_problem_row(Problem(
+                        rec.source, rec.line, "papers",
+                        f"duplicate title {pid} with a different abstract; the first is kept",
+                        rec.abstract[:2000])))
+                continue
+            seen[pid] = hash(rec.abstract)
+            yield Paper(pid, rec.title, rec.abstract, index.get(pid, [rec.source]),
+                        rec.published, rec.published_text, rec.n_authors, rec.external_id)
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def _progress(total: int, enabled: bool):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+    return tqdm(total=total, unit="paper", file=sys.stderr, dynamic_ncols=True)
+
+
+def build(inputs: list[Path], out_dir: Path, batch_size: int = 500, workers: int = 1,
+          progress: bool | None = None,
+          on_batch: Callable[[BatchResult], None] | None = None) -> Report:
+    start = time.perf_counter()
+    report = Report()
+    files = discover(inputs)
+    index, bad = index_sources(files, report.input_errors)
+    good_files = [f for f in files if f not in bad]
+    problems: list[dict] = [{"table": "papers", "source": m.split(":")[0], "line": None,
+                             "paper_id": None, "reason": m, "row": ""} for m in report.input_errors]
+    batches = batched(stream_papers(good_files, index, problems), batch_size)
+    bar = _progress(len(index), sys.stderr.isatty() if progress is None else progress)
+    pool = ProcessPoolExecutor(workers) if workers > 1 else None
+    try:
+        results = pool.map(process_batch, batches) if pool else map(process_batch, batches)
+        with TableWriters(out_dir) as writers:
+            for result in results:
+                for t in TABLES:
+                    report.extracted[t] += result.extracted[t]
+                for row in result.rows["rejected"]:
+                    report.rejected[row["table"]] = report.rejected.get(row["table"], 0) + 1
+                for t in TABLES:
+                    writers.write(t, result.rows[t])
+                report.papers_seen += result.extracted["papers"]
+                for s, v in result.timings.items():
+                    report.timings[s] += v
+                if problems:
+                    report.rejected["input"] = report.rejected.get("input", 0) + len(problems)
+                    writers.write("rejected", problems)
+                    problems.clear()
+                if bar:
+                    bar.update(result.extracted["papers"])
+                if on_batch:
+                    on_batch(result)
+            if problems:
+                report.rejected["input"] = report.rejected.get("input", 0) + len(problems)
+                writers.write("rejected", problems)
+            if report.papers_seen == 0:
+                from .errors import TableValidationError
+                raise TableValidationError("papers", "expect_table_row_count_to_be_between",
+                                           f"no paper in {', '.join(map(str, inputs))}")
+            report.written = dict(writers.counts)
+    finally:
+        if pool:
+            pool.shutdown()
+        if bar:
+            bar.close()
+    report.seconds = time.perf_counter() - start
+    return report

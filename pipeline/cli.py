@@ -1,0 +1,85 @@
+"""Command line: `python -m pipeline build|eval ...`.
+
+The library raises PipelineError subclasses; this module alone turns them
+into messages on stderr and exit codes:
+  0  the build completed (rejected rows, if any, are in rejected.parquet)
+  1  an input file could not be read at all, or a table failed validation
+     (then no table was replaced)
+  2  the command line is wrong
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .config import DEFAULT_BATCH_SIZE, GOLD_DEV, PROCESSED, RAW, REPORTS
+from .errors import PipelineError
+
+
+def _cmd_build(args) -> int:
+    from .build import build
+    report = build([Path(p) for p in args.inputs or [RAW]], Path(args.out),
+                   batch_size=args.batch_size, workers=args.workers,
+                   progress=False if args.no_progress else None)
+    print(report.summary())
+    for msg in report.input_errors:
+        print(f"error: {msg}", file=sys.stderr)
+    return 1 if report.input_errors else 0
+
+
+def _cmd_eval(args) -> int:
+    import pyarrow.parquet as pq
+
+    from . import evaluate
+    gold = evaluate.load_gold(Path(args.gold))
+    tables = Path(args.tables)
+    preds = pq.read_table(tables / "claims.parquet").to_pylist()
+    hw = pq.read_table(tables / "hardware.parquet").to_pylist()
+    res, errors = evaluate.score(gold, preds, hw)
+    evaluate.write_errors(errors, Path(args.errors))
+    print(evaluate.format_figures(res))
+    print(f"errors written to {args.errors}", file=sys.stderr)
+    if args.min_typed_f1 is not None and res["typed_f1"] < args.min_typed_f1:
+        print(f"typed_f1 {res['typed_f1']:.3f} is below the floor {args.min_typed_f1}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m pipeline",
+                                description="Quantitative claims of ML paper abstracts as Parquet tables.")
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="raw files -> data/processed/*.parquet",
+                       description="Read listing dumps, JSONL or CSV files (or folders of them) and "
+                                   "write papers, claims, quantities, hardware and rejected tables.")
+    b.add_argument("inputs", nargs="*", help=f"files or folders (default: {RAW.relative_to(RAW.parents[1])})")
+    b.add_argument("--out", default=str(PROCESSED), help="output folder (default: data/processed)")
+    b.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="papers per batch")
+    b.add_argument("--workers", type=int, default=1,
+                   help=f"worker processes (default 1; this machine has {os.cpu_count()} cores)")
+    b.add_argument("--no-progress", action="store_true", help="no progress bar")
+    b.set_defaults(func=_cmd_build)
+    e = sub.add_parser("eval", help="score the tables against gold claims (spec section 7)")
+    e.add_argument("--gold", default=str(GOLD_DEV))
+    e.add_argument("--tables", default=str(PROCESSED))
+    e.add_argument("--errors", default=str(REPORTS / "eval_errors.tsv"),
+                   help="where every error is written, one per line")
+    e.add_argument("--min-typed-f1", type=float, default=None,
+                   help="exit 1 when typed F1 is below this floor")
+    e.set_defaults(func=_cmd_eval)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except PipelineError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""Validation through great-expectations, before anything is written.
+
+Suites are data: schemas/expectations/<table>.toml. Each batch of rows is
+validated as a pandas DataFrame; a row that fails a row-level expectation
+goes to rejected.parquet with the name of every expectation it failed; a
+failed table-level expectation raises TableValidationError, and the build
+stops with the previous tables in place.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import resources
+from .errors import ResourceError, TableValidationError
+from .schemas import vocabularies
+
+VALIDATED = ("papers", "claims", "quantities", "hardware")
+logging.getLogger("great_expectations").setLevel(logging.ERROR)
+
+
+@dataclass
+class Outcome:
+    good: list[dict]
+    rejected: list[dict] = field(default_factory=list)
+    warnings: dict[str, int] = field(default_factory=dict)
+
+
+def _class_name(snake: str) -> str:
+    return "".join(w.capitalize() for w in snake.split("_"))
+
+
+def _name(decl: dict) -> str:
+    col = decl.get("column") or ",".join(str(decl[k]) for k in ("column_A", "column_B") if k in decl)
+    return f"{decl['type']}({col})" if col else decl["type"]
+
+
+@functools.cache
+def declarations(table: str) -> tuple[dict, ...]:
+    path = f"expectations/{table}.toml"
+    decls = resources.toml(path).get("expect", [])
+    vocab = vocabularies()
+    out = []
+    for d in decls:
+        d = dict(d)
+        for k, v in list(d.items()):
+            if isinstance(v, str) and v.startswith("@vocab:"):
+                if v[7:] not in vocab:
+                    raise ResourceError(f"schemas/{path}", None, f"a vocabulary named {v[7:]!r}")
+                d[k] = list(vocab[v[7:]])
+        out.append(d)
+    return tuple(out)
+
+
+@functools.cache
+def _gx():
+    """One ephemeral GX context per process, with a suite and asset per table."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    ctx = gx.get_context(mode="ephemeral")
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = ctx.data_sources.add_pandas("rows")
+    suites, batch_defs = {}, {}
+    for table in VALIDATED:
+        exps = []
+        for d in declarations(table):
+            args = {k: v for k, v in d.items() if k not in ("type", "level")}
+            cls = getattr(gx.expectations, _class_name(d["type"]), None)
+            if cls is None:
+                raise ResourceError(f"schemas/expectations/{table}.toml", None,
+                                    f"a great-expectations expectation, not {d['type']!r}")
+            exps.append(cls(**args, meta={"name": _name(d), "level": d.get("level", "row")}))
+        suites[table] = ctx.suites.add(gx.ExpectationSuite(name=table, expectations=exps))
+        asset = source.add_dataframe_asset(name=table)
+        batch_defs[table] = asset.add_batch_definition_whole_dataframe(f"{table}-batch")
+    return suites, batch_defs
+
+
+def _derived(table: str, df: pd.DataFrame, abstracts: dict[str, str]) -> pd.DataFrame:
+    if table in ("claims", "quantities", "hardware"):
+        df["_paper_known"] = df["paper_id"].isin(abstracts.keys())
+        df["_span_ok"] = [
+            isinstance(a := abstracts.get(p), str) and isinstance(s, (int, float)) and isinstance(e, (int, float))
+            and not (math.isnan(s) or math.isnan(e)) and 0 <= s < e <= len(a) and a[int(s):int(e)] == t
+            for p, s, e, t in zip(df["paper_id"], df["char_start"], df["char_end"], df["text"])]
+    if table == "claims":
+        relative = set(vocabularies()["relative_claim_type"])
+        is_rel = df["claim_type"].isin(relative)
+        has_factor = df["factor"].notna()
+        df["_factor_ok"] = (is_rel & has_factor) | (~is_rel & ~has_factor)
+        scoped = df["claim_type"].isin(["accuracy", "throughput"])
+        df["_scope_ok"] = scoped | (df["metric"].isna() & df["dataset"].isna())
+    return df
+
+
+def _jsonable(row: dict) -> str:
+    return json.dumps(row, default=str, ensure_ascii=False)
+
+
+def validate(table: str, rows: list[dict], abstracts: dict[str, str]) -> Outcome:
+    """Good rows, and rejected rows each with every failed expectation named."""
+    if table not in VALIDATED:
+        return Outcome(rows)
+    if not rows:
+        if table == "papers":
+            raise TableValidationError(table, "expect_table_row_count_to_be_between",
+                                       "no paper in this batch")
+        return Outcome([])
+    suites, batch_defs = _gx()
+    df = _derived(table, pd.DataFrame(rows), abstracts)
+    result = batch_defs[table].get_batch(batch_parameters={"dataframe": df}).validate(
+        suites[table], result_format={"result_format": "COMPLETE"})
+    reasons: dict[int, list[str]] = {}
+    for r in result.results:
+        if r.success:
+            continue
+        meta = r.expectation_config.meta or {}
+        name = meta.get("name", r.expectation_config.type)
+        if meta.get("level") == "table" or "unexpected_index_list" not in (r.result or {}):
+            raise TableValidationError(table, name, json.dumps(r.result, default=str)[:300])
+        for i in r.result["unexpected_index_list"] or []:
+            reasons.setdefault(int(i if not isinstance(i, dict) else next(iter(i.values()))), []).append(name)
+    good, rejected = [], []
+    for i, row in enumerate(rows):
+        if i in reasons:
+            rejected.append({"table": table, "source": None, "line": None,
+                             "paper_id": row.get("paper_id"), "reason": "; ".join(reasons[i]),
+                             "row": _jsonable(row)})
+        else:
+            good.append(row)
+    return Outcome(good, rejected)

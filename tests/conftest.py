@@ -1,0 +1,17 @@
+from pathlib import Path
+
+import pytest
+
+from pipeline.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The real pipeline over the real raw files, built once per session."""
+    out = tmp_path_factory.mktemp("processed")
+    report = build([ROOT / "data" / "raw"], out, batch_size=100, progress=False)
+    return out, report

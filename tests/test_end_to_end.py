@@ -1,0 +1,68 @@
+"""The real pipeline on the real raw files."""
+import json
+
+import duckdb
+import pyarrow.parquet as pq
+
+from pipeline import evaluate
+from pipeline.build import build
+from pipeline.schemas import schema
+
+from .conftest import ROOT
+
+# Regression guard: raised as the extractors improve (issue 3).
+TYPED_F1_FLOOR = 0.82
+
+
+def test_tables_have_declared_schemas(built):
+    out, _ = built
+    for t in ("papers", "claims", "quantities", "hardware", "rejected"):
+        assert pq.read_schema(out / f"{t}.parquet").remove_metadata().equals(
+            schema(t).remove_metadata(), check_metadata=False), t
+
+
+def test_papers_table(built):
+    out, report = built
+    papers = pq.read_table(out / "papers.parquet").to_pylist()
+    assert len(papers) == 413
+    assert all(len(p["paper_id"]) == 16 for p in papers)
+    assert any(len(p["sources"]) > 1 for p in papers)
+    assert report.written["papers"] == 413
+
+
+def test_every_span_is_exact(built):
+    out, _ = built
+    abstracts = {p["paper_id"]: p["abstract"] for p in pq.read_table(out / "papers.parquet").to_pylist()}
+    for t in ("claims", "quantities", "hardware"):
+        rows = pq.read_table(out / f"{t}.parquet").to_pylist()
+        assert rows, t
+        for r in rows:
+            assert abstracts[r["paper_id"]][r["char_start"]:r["char_end"]] == r["text"], (t, r)
+
+
+def test_counts_are_conserved(built):
+    _, report = built
+    for t in ("claims", "quantities", "hardware"):
+        assert report.extracted[t] == report.written[t] + report.rejected.get(t, 0)
+
+
+def test_duckdb_query_from_readme(built):
+    out, _ = built
+    rows = duckdb.sql(f"select claim_type, count(*) from '{out}/claims.parquet' group by 1").fetchall()
+    assert {r[0] for r in rows} >= {"speedup", "accuracy", "memory_reduction"}
+
+
+def test_dev_gold_floor(built):
+    out, _ = built
+    gold = evaluate.load_gold(ROOT / "tests" / "golden" / "dev.jsonl")
+    res, _ = evaluate.score(gold, pq.read_table(out / "claims.parquet").to_pylist(),
+                            pq.read_table(out / "hardware.parquet").to_pylist())
+    assert res["typed_f1"] >= TYPED_F1_FLOOR, res
+
+
+def test_two_builds_are_identical(built, tmp_path):
+    out, _ = built
+    build([ROOT / "data" / "raw"], tmp_path, batch_size=37, progress=False)
+    for t in ("papers", "claims", "quantities", "hardware", "rejected"):
+        assert pq.read_table(out / f"{t}.parquet").to_pylist() == \
+            pq.read_table(tmp_path / f"{t}.parquet").to_pylist(), t
