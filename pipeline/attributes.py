@@ -14,6 +14,10 @@ from .records import Claim, HardwareMention
 
 _NAME = regex.compile(
     r"(?<![\p{L}\d\-])(?P<name>[\p{L}\d][\p{L}\d]*(?:[-+_.^{}/][\p{L}\d{}]+)*)(?:'s|’s)?(?![\p{L}\d\-])")
+# Without a verb after it, the first name-like token of a sentence is still
+# the best guess at its subject (dev gold: subject accuracy 0.60 with, 0.42
+# without).
+FALLBACK_TO_FIRST_NAME = True
 _RESPECTIVELY = regex.compile(r"(?i)\brespectively\b")
 _SPLIT_LIST = regex.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+")
 
@@ -45,6 +49,11 @@ def _noun_phrase(sentence: str, pos: int, allow_commas: bool = False) -> tuple[s
         m = stop.search(rest)
         np = rest[:m.start()] if m else rest
     np = np.strip().rstrip(".")
+    if np.lower().startswith(("that of ", "those of ")):
+        trim = np.index(" of ") + 4
+        np, pos = np[trim:], pos + trim
+    if not np or np[0].isdigit():
+        return None
     words = np.split()
     if not words or len(words) > max_words + (6 if allow_commas else 0):
         if not words:
@@ -73,7 +82,7 @@ def baseline(sentence: str, rel_start: int, rel_end: int, list_pos: int, list_le
     chosen = None
     if after and (not before or after[0].start() - rel_end < 60):
         chosen = after[0]
-    elif before:
+    elif before and rel_start - before[-1].end() < 100:
         chosen = before[-1]
     if chosen is None:
         return None
@@ -83,6 +92,8 @@ def baseline(sentence: str, rel_start: int, rel_end: int, list_pos: int, list_le
         return None
     text, s, e = np
     if resp:
+        if m := regex.search(r"(?i)(?:\bi\.e\.|\be\.g\.|\bsuch as|\blike|\bincluding|\bnamely)[,:]?\s+", text):
+            text = text[m.end():]
         parts = [p for p in _SPLIT_LIST.split(text) if p]
         if len(parts) == list_len:
             return parts[list_pos], s, e
@@ -98,8 +109,9 @@ def _is_name(token: str, not_names: frozenset) -> bool:
         return False
     if token.isdigit() or regex.fullmatch(r"[\d.,]+\w?", token):
         return False
-    inner_upper = any(c.isupper() for c in token[1:])
-    return inner_upper or any(c.isdigit() for c in token) or "-" in token or token[0].isupper()
+    if not (token[0].isupper() or token[0].isdigit() or any(c.isupper() for c in token[1:])):
+        return False   # lower-case words ("high-quality", "fine-tune") are never names
+    return True
 
 
 def subject(sentence: str, rel_start: int, exclude: list[tuple[int, int]]) -> str | None:
@@ -120,7 +132,7 @@ def subject(sentence: str, rel_start: int, exclude: list[tuple[int, int]]) -> st
             return tok
         if m_by and m_by.start("n") == m.start():
             return tok
-        if strong and first_plain is None and not (m.start() == 0 and not strong):
+        if strong and first_plain is None and FALLBACK_TO_FIRST_NAME:
             first_plain = tok
     return first_plain
 
@@ -168,3 +180,18 @@ def attach(claims: list[Claim], text: str, span: tuple[int, int],
                 exclude.append((ds[1], ds[2]))
         c.subject = subject(sentence, rs, exclude)
         c.hardware = hardware_of(c, in_sentence)
+
+
+def carry_baseline(claims: list[Claim], previous: str | None) -> str | None:
+    """A sentence that names no baseline continues the comparison of the
+    sentence before it ("X outperforms Y ... . It is also 7x faster"): its
+    relative claims take the baseline last named. Returns the baseline to
+    carry on."""
+    named = [c.baseline for c in claims if c.baseline]
+    if named:
+        return named[-1]
+    if previous:
+        for c in claims:
+            if c.factor is not None or c.form == "delta":
+                c.baseline = previous
+    return previous

@@ -70,19 +70,38 @@ def _find_cues(window: str):
     return kept
 
 
+_OUTPERFORM = regex.compile(r"(?i)\b(?:outperform\w*|surpass\w*|beat\w*|exceed\w*)\b")
+_EFFICIENCY_CHANGE = regex.compile(
+    r"(?i)\b(?:by|reduc\w*|improv\w*|faster|slower|slow\w*|higher|lower|less|fewer|more|sav\w*|"
+    r"cut\w*|speed[- ]?ups?|gains?|decreas\w*|increas\w*|drops?|accelerat\w*|overheads?|smaller|"
+    r"of|to|only|boost\w*|shrink\w*|compress\w*|lower\w*|reduction|decline\w*|cheaper|larger|better)\b|[+\-−]\s*\Z")
+_NEAR_GAP = regex.compile(r"[,(]|\b(?:than|over|compared|and|on|for|with|without|while|at)\b")
+
+
 def pick_cue(ctx: _Context, mention: Mention):
-    """The cue a quantity is about: right after it, else nearest before, else further after."""
+    """The cue a quantity is about: right after it, else nearest before (within
+    its comma-delimited phrase first), else further after."""
     right = _find_cues(ctx.right)
     for s, e, cue in right:
-        gap = ctx.right[:s]
-        if s <= NEAR_RIGHT and not regex.search(r"[,(]|\b(?:than|over|compared|and|on|for|with)\b", gap):
+        if s <= NEAR_RIGHT and not _NEAR_GAP.search(ctx.right[:s]):
             return cue, "right"
+    comma = ctx.left.rfind(",")
     left = _find_cues(ctx.left)
-    if left:
-        return left[-1][2], "left"
+    near_left = [h for h in left if h[0] > comma]
+    if near_left:
+        return near_left[-1][2], "left"
     if right:
         return right[0][2], "right_far"
+    if left and mention.kind != "factor":
+        return left[-1][2], "left_far"
     return None, None
+
+
+def respective_cues(ctx: _Context, n: int):
+    """'memory cost and training time are reduced by 70% and 50%, respectively':
+    the n cues before a list of n quantities, in order."""
+    hits = _find_cues(ctx.left)
+    return [h[2] for h in hits] if len(hits) == n else None
 
 
 def _is_setting(ctx: _Context, mention: Mention) -> bool:
@@ -186,23 +205,45 @@ def classify(text: str, span: tuple[int, int], mentions: list[Mention], paper_id
         groups.setdefault(m.list_id if m.list_id is not None else f"solo{m.start}", []).append(m)
     relative = set(vocabularies()["relative_claim_type"])
     sentence = text[span[0]:span[1]]
+    respectively = bool(regex.search(r"(?i)\brespectively\b", sentence))
+    walls = [m for m in mentions if m.kind != "bare"]
     out = []
+    prev: tuple[Mention, object] | None = None
     for group in groups.values():
-        others = [o for o in mentions if o not in group]
+        others = [o for o in walls if o not in group]
         ctx = _windows(text, span, group, others)
-        for mention in group:
-            own = _windows(text, span, [mention], [o for o in mentions if o is not mention])
+        resp = respective_cues(ctx, len(group)) if respectively and len(group) > 1 else None
+        for i, mention in enumerate(group):
+            own = _windows(text, span, [mention], [o for o in walls if o is not mention])
             # the cue right after a member, else the one of its whole list
             cue, side = pick_cue(own, mention)
-            if side != "right":
+            if resp and side != "right":
+                cue, side = resp[i], "respectively"
+            elif side != "right":
                 cue2, side2 = pick_cue(ctx, mention)
                 if cue2 is not None:
                     cue, side = cue2, side2
+            if cue is None and prev is not None and _sibling(text, prev[0], mention):
+                cue, side = prev[1], "sibling"
             claim = _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id)
             if claim:
                 claim.list_pos, claim.list_len = group.index(mention), len(group)
                 out.append(claim)
+                prev = (mention, cue)
     return out
+
+
+_SIBLING_GAP = regex.compile(r"(?i)\A[\s,;(]*(?:(?:and|or|to|for|on|by|in|of|with|vs\.?|while|compared to|"
+                             r"the|a|an|respectively|on average|from)\b[\s,;(]*|[\p{Lu}\d][\w\-.+/]*[\s,;(]*){0,6}\Z")
+
+
+def _sibling(text: str, prev: Mention, mention: Mention) -> bool:
+    """A quantity in a parallel phrase right after a claim ("77.7% for PIQA,
+    66.1% for Winograde"; "from 1.20 to 1.12"; "2.45x (on average 1.58x)")."""
+    if mention.kind != prev.kind and {mention.kind, prev.kind} != {"bare", "points"}:
+        return False
+    gap = text[prev.end:mention.start]
+    return len(gap) <= 60 and bool(_SIBLING_GAP.match(gap))
 
 
 def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id) -> Claim | None:
@@ -225,10 +266,18 @@ def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id) -
             return None
         ctype, form = cue.type, "fraction"
     elif kind == "percent":
+        if not cue and _OUTPERFORM.search(ctx.left[-60:]):
+            cue = next(c for c in lexicon.cues() if c.type == "accuracy")
         if not cue:
             return None
         ctype = cue.type
-        if ctype in relative:
+        if ctype in relative and not _EFFICIENCY_CHANGE.search(ctx.left[-50:] + " # " + ctx.right[:50]):
+            # a share, not a change: "GPU throughput of 38%" is a utilization
+            if cue.type == "speedup" and cue.measure == "rate":
+                ctype, form = "throughput", "absolute"
+            else:
+                return None
+        elif ctype in relative:
             form = "fraction" if (_OF_RIGHT.match(ctx.right) or _TO_LEFT.search(ctx.left)) \
                 and not _BY_LEFT.search(ctx.left) else "percent"
             if form == "fraction" and not regex.match(r"(?i)\A\s*of\s+(?:the\s+)?(?:\S+\s+){0,3}?" + cue.pattern.pattern, ctx.right) \

@@ -24,12 +24,14 @@ def extract(paper: Paper) -> Extraction:
     mentions = quantities.find(text)
     out = Extraction(hardware=hw)
     claimed: set[int] = set()
+    last_baseline: str | None = None
     for span in sentences.split(text):
         inside = [m for m in mentions if span[0] <= m.start < span[1]]
         if not inside:
             continue
         found = claims.classify(text, span, inside, paper.paper_id)
         attributes.attach(found, text, span, hw)
+        last_baseline = attributes.carry_baseline(found, last_baseline)
         for c in found:
             normalize.claim(c)
             claimed.add(c.char_start)

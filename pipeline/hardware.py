@@ -29,10 +29,17 @@ class Entry:
 def gazetteer() -> tuple[Entry, ...]:
     out = []
     for row in resources.csv_rows("hardware.csv"):
-        pat = regex.compile(r"(?i)(?<![\w\-.])(?:" + row["pattern"] + r")(?![\w])")
+        pat = regex.compile(r"(?<![\w\-.])(?:" + row["pattern"] + r")(?![\w])")
         out.append(Entry(row["canonical"], row["vendor"] or None, row["kind"],
                          row["generic"] == "1", pat))
     return tuple(out)
+
+
+@functools.cache
+def _background() -> regex.Pattern:
+    """Words before a generic class that make it background, not the platform."""
+    words = resources.toml("hardware.toml")["generic_background_before"]
+    return regex.compile(r"(?i)(?:" + "|".join(words) + r")[\s/]+(?:[^\s/]+[\s/]+){0,2}\Z")
 
 
 _COUNT = regex.compile(r"(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*(?:[x×]\s*)?(?:\p{L}+\s+){0,1}\Z")
@@ -65,6 +72,9 @@ def find(paper_id: str, text: str) -> list[HardwareMention]:
                 continue
             kept.append((entry, m))
             taken.append((m.start(), m.end()))
+    background = _background()
+    kept = [(e, m) for e, m in kept
+            if not (e.generic and background.search(text, max(0, m.start() - 40), m.start()))]
     specific_kinds = {e.kind for e, _ in kept if not e.generic}
     if "soc" in specific_kinds or "system" in specific_kinds:
         specific_kinds |= {"gpu"} if any(e.kind == "system" for e, _ in kept) else set()

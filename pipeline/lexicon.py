@@ -28,8 +28,12 @@ class Cue:
 
 @functools.cache
 def cues() -> tuple[Cue, ...]:
-    return tuple(Cue(c["id"], c["type"], c["measure"], word_regex(c["pattern"]))
-                 for c in resources.toml("cues.toml")["cue"])
+    """Cues of cues.toml, plus every metric of metrics.csv as an accuracy cue."""
+    out = [Cue(c["id"], c["type"], c["measure"], word_regex(c["pattern"]))
+           for c in resources.toml("cues.toml")["cue"]]
+    names = "|".join(r["pattern"] for r in resources.csv_rows("metrics.csv"))
+    out.append(Cue("accuracy.metrics_csv", "accuracy", "score", word_regex(names)))
+    return tuple(out)
 
 
 @functools.cache

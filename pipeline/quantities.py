@@ -21,7 +21,7 @@ from . import resources
 from .records import Mention
 
 _NUM = regex.compile(
-    r"(?<![\p{L}\d.,_/\-−^])"            # not inside a name (V100, ResNet-50) or a number
+    r"(?<![\p{L}\d.,_/\-−^@#])"            # not inside a name (V100, ResNet-50) or a number
     r"(?P<sign>[+\-−](?=\d))?"           # "+1.3%", "-11.97%"
     r"(?P<num>(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+)"
 )
