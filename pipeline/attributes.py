@@ -27,8 +27,9 @@ def _baseline_patterns():
     a = lexicon.attributes()["baseline"]
     intro = regex.compile(r"(?i)(?<![\p{L}\-])(?:" + a["after"] + r")\s+")
     verbs = regex.compile(r"(?i)(?<![\p{L}\-])(?:" + a["verbs"] + r")\s+")
-    stop = regex.compile(r"(?i)\s+(?:" + a["stop_words"] + r")(?![\p{L}\-])|\s*[,;:()\[\]]|\.(?:\s|\Z)|\s+\d")
-    return intro, verbs, stop, int(a["max_words"])
+    words = r"(?i)\s+(?:" + a["stop_words"] + r")(?![\p{L}\-])|\.(?:\s|\Z)|\s+\d|\s*[;:()\[\]"
+    # a list of baselines ("A, B, and C ..., respectively") may hold commas
+    return intro, verbs, (regex.compile(words + ",]"), regex.compile(words + "]")), int(a["max_words"])
 
 
 @functools.cache
@@ -39,15 +40,10 @@ def _subject_patterns():
 
 
 def _noun_phrase(sentence: str, pos: int, allow_commas: bool = False) -> tuple[str, int, int] | None:
-    _, _, stop, max_words = _baseline_patterns()
+    _, _, stops, max_words = _baseline_patterns()
     rest = sentence[pos:]
-    if allow_commas:
-        m = _RESPECTIVELY.search(rest)
-        end = m.start() if m else len(rest)
-        np = rest[:end].rstrip(" ,.")
-    else:
-        m = stop.search(rest)
-        np = rest[:m.start()] if m else rest
+    m = stops[1 if allow_commas else 0].search(rest)
+    np = (rest[:m.start()] if m else rest).rstrip(" ,.")
     np = np.strip().rstrip(".")
     if np.lower().startswith(("that of ", "those of ")):
         trim = np.index(" of ") + 4

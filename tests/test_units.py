@@ -1,0 +1,24 @@
+"""Table-driven: surface string -> value, unit, SI value (as pint's own tests)."""
+import csv
+
+import pytest
+
+from pipeline import normalize, quantities
+
+from .conftest import ROOT
+
+ROWS = [r for r in csv.DictReader(
+    ln for ln in open(ROOT / "tests" / "cases" / "units.csv", encoding="utf-8") if not ln.startswith("#"))]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r["surface"] for r in ROWS])
+def test_unit_table(row):
+    [m] = quantities.find(row["surface"])
+    assert m.value == pytest.approx(float(row["value"]))
+    assert m.unit == row["unit"]
+    v, u = normalize.to_si(m.value, m.unit)
+    if row["value_si"]:
+        assert v == pytest.approx(float(row["value_si"]))
+        assert u == row["unit_si"]
+    else:
+        assert v is None and u is None
