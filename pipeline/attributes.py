@@ -18,6 +18,12 @@ _NAME = regex.compile(
 # the best guess at its subject (dev gold: subject accuracy 0.60 with, 0.42
 # without).
 FALLBACK_TO_FIRST_NAME = True
+# A name inside a prepositional phrase ("on Llama2-7B", "of ViT-H") is what
+# the claim was measured on, not who makes it.
+_IN_PHRASE = regex.compile(
+    r"(?i)\b(?:on|of|to|in|for|from|than|over|at|under|using|via|into|across|between|against|"
+    r"like|as|such as|versus|vs\.?|compared to|compared with|teacher|e\.g\.,?|i\.e\.,?)\s+"
+    r"(?:(?:the|a|an|our|its|their)\s+)?(?:[\w\-/.]+\s+){0,2}\Z")
 _RESPECTIVELY = regex.compile(r"(?i)\brespectively\b")
 _SPLIT_LIST = regex.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+")
 
@@ -141,9 +147,17 @@ def subject(sentence: str, rel_start: int, exclude: list[tuple[int, int]]) -> st
             return tok
         if m_by and m_by.start("n") == m.start():
             return tok
-        if strong and first_plain is None and FALLBACK_TO_FIRST_NAME:
+        if strong and first_plain is None and FALLBACK_TO_FIRST_NAME \
+                and not _IN_PHRASE.search(sentence, max(0, m.start() - 40), m.start()):
             first_plain = tok
     return first_plain
+
+
+def _vocabulary_spans(sentence: str) -> list[tuple[int, int]]:
+    """Spans of dataset and metric names: never the subject of a claim."""
+    out = [(m.start(), m.end()) for _, p in lexicon.datasets() for m in p.finditer(sentence)]
+    out += [(m.start(), m.end()) for met in lexicon.metrics() for m in met.pattern.finditer(sentence)]
+    return out
 
 
 def dataset(sentence: str, rel: int) -> tuple[str, int, int] | None:
@@ -187,7 +201,7 @@ def attach(claims: list[Claim], text: str, span: tuple[int, int],
             c.dataset = ds[0] if ds else None
             if ds:
                 exclude.append((ds[1], ds[2]))
-        c.subject = subject(sentence, rs, exclude)
+        c.subject = subject(sentence, rs, exclude + _vocabulary_spans(sentence))
         c.hardware = hardware_of(c, in_sentence)
 
 
