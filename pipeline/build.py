@@ -35,6 +35,7 @@ class BatchResult:
     rows: dict[str, list[dict]]
     extracted: dict[str, int]
     timings: dict[str, float]
+    warnings: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -45,6 +46,8 @@ class Report:
     rejected: dict[str, int] = field(default_factory=dict)
     input_errors: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=lambda: {s: 0.0 for s in STAGES})
+    warnings: dict[str, int] = field(default_factory=dict)
+    data_docs: Path | None = None
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -54,6 +57,10 @@ class Report:
                          f"{self.rejected.get(t, 0):>10}")
         lines.append(f"rejected.parquet: {self.written['rejected']} rows "
                      f"({self.rejected.get('input', 0)} from input)")
+        for name, n in sorted(self.warnings.items()):
+            lines.append(f"warning: {n} rows fail {name} (kept)")
+        if self.data_docs:
+            lines.append(f"data docs: {self.data_docs}")
         lines.append(f"{self.papers_seen} papers in {self.seconds:.1f}s")
         return "\n".join(lines)
 
@@ -71,12 +78,15 @@ def process_batch(papers: list[Paper]) -> BatchResult:
     t1 = time.perf_counter()
     extracted = {t: len(rows[t]) for t in TABLES}
     abstracts = {p.paper_id: p.abstract for p in papers}
+    warnings: dict[str, int] = {}
     for table in validation.VALIDATED:
         outcome = validation.validate(table, rows[table], abstracts)
         rows[table] = outcome.good
         rows["rejected"].extend(outcome.rejected)
+        for k, v in outcome.warnings.items():
+            warnings[f"{table}.{k}"] = warnings.get(f"{table}.{k}", 0) + v
     t2 = time.perf_counter()
-    return BatchResult(rows, extracted, {"extract": t1 - t0, "validate": t2 - t1})
+    return BatchResult(rows, extracted, {"extract": t1 - t0, "validate": t2 - t1}, warnings)
 
 
 def _problem_row(p: Problem) -> dict:
@@ -137,7 +147,7 @@ def _progress(total: int, enabled: bool):
 
 
 def build(inputs: list[Path], out_dir: Path, batch_size: int = 500, workers: int = 1,
-          progress: bool | None = None,
+          progress: bool | None = None, data_docs: bool = False,
           on_batch: Callable[[BatchResult], None] | None = None) -> Report:
     start = time.perf_counter()
     report = Report()
@@ -162,6 +172,8 @@ def build(inputs: list[Path], out_dir: Path, batch_size: int = 500, workers: int
                 report.papers_seen += result.extracted["papers"]
                 for s, v in result.timings.items():
                     report.timings[s] += v
+                for k, v in result.warnings.items():
+                    report.warnings[k] = report.warnings.get(k, 0) + v
                 if problems:
                     report.rejected["input"] = report.rejected.get("input", 0) + len(problems)
                     writers.write("rejected", problems)
@@ -183,5 +195,7 @@ def build(inputs: list[Path], out_dir: Path, batch_size: int = 500, workers: int
             pool.shutdown()
         if bar:
             bar.close()
+    if data_docs:
+        report.data_docs = validation.data_docs(Path(out_dir))
     report.seconds = time.perf_counter() - start
     return report

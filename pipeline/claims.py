@@ -248,7 +248,7 @@ def _sibling(text: str, prev: Mention, mention: Mention) -> bool:
 
 def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id) -> Claim | None:
     kind = mention.kind
-    if mention.rule == "num.year":
+    if mention.rule in ("num.year", "num.reference"):
         return None
     if _is_setting(ctx, mention):
         return None

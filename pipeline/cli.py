@@ -10,11 +10,12 @@ into messages on stderr and exit codes:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
 
-from .config import DEFAULT_BATCH_SIZE, GOLD_DEV, PROCESSED, RAW, REPORTS
+from .config import DEFAULT_BATCH_SIZE, GOLD_DEV, PROCESSED, RAW, REPORTS, ROOT
 from .errors import PipelineError
 
 
@@ -22,7 +23,8 @@ def _cmd_build(args) -> int:
     from .build import build
     report = build([Path(p) for p in args.inputs or [RAW]], Path(args.out),
                    batch_size=args.batch_size, workers=args.workers,
-                   progress=False if args.no_progress else None)
+                   progress=False if args.no_progress else None,
+                   data_docs=not args.no_data_docs)
     print(report.summary())
     for msg in report.input_errors:
         print(f"error: {msg}", file=sys.stderr)
@@ -41,6 +43,18 @@ def _cmd_eval(args) -> int:
     evaluate.write_errors(errors, Path(args.errors))
     print(evaluate.format_figures(res))
     print(f"errors written to {args.errors}", file=sys.stderr)
+    external = Path(args.external)
+    if (external / "measeval").is_dir():
+        from . import outside
+        for k, v in outside.measeval(external / "measeval").items():
+            print(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}")
+    if (external / "quantulum3" / "quantities.json").exists():
+        from . import outside
+        figures, misses = outside.quantulum3(external / "quantulum3" / "quantities.json")
+        for k, v in figures.items():
+            print(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}")
+        miss_path = Path(args.errors).with_name("quantulum3_misses.jsonl")
+        miss_path.write_text("".join(json.dumps(m) + "\n" for m in misses), encoding="utf-8")
     if args.min_typed_f1 is not None and res["typed_f1"] < args.min_typed_f1:
         print(f"typed_f1 {res['typed_f1']:.3f} is below the floor {args.min_typed_f1}", file=sys.stderr)
         return 1
@@ -60,12 +74,16 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--workers", type=int, default=1,
                    help=f"worker processes (default 1; this machine has {os.cpu_count()} cores)")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
+    b.add_argument("--no-data-docs", action="store_true",
+                   help="skip the great-expectations data docs (HTML) in OUT/data_docs")
     b.set_defaults(func=_cmd_build)
     e = sub.add_parser("eval", help="score the tables against gold claims (spec section 7)")
     e.add_argument("--gold", default=str(GOLD_DEV))
     e.add_argument("--tables", default=str(PROCESSED))
     e.add_argument("--errors", default=str(REPORTS / "eval_errors.tsv"),
                    help="where every error is written, one per line")
+    e.add_argument("--external", default=str(ROOT.parent / "shared" / "external"),
+                   help="folder with measeval/ and quantulum3/ for the outside checks of the quantity stage")
     e.add_argument("--min-typed-f1", type=float, default=None,
                    help="exit 1 when typed F1 is below this floor")
     e.set_defaults(func=_cmd_eval)

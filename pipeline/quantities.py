@@ -25,6 +25,15 @@ _NUM = regex.compile(
     r"(?P<sign>[+\-−](?=\d))?"           # "+1.3%", "-11.97%"
     r"(?P<num>(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+)"
 )
+# scientific notation right after a number: "2.48×10−5", "3 x 10^4", "1e-3", "10^4"
+_EXPONENT = regex.compile(
+    r"\s?[×x]\s?10(?:\^\{?|\*\*)(?P<a>[−\-+]?\d{1,3})\}?(?![\d.])"
+    r"|\s?[×x]\s?10(?P<b>[−\-]\d{1,3})(?![\d.])"
+    r"|[eE](?P<c>[−\-+]?\d{1,3})(?![\p{L}\d])"
+    r"|(?<=(?<![\d.])10)\^\{?(?P<d>[−\-+]?\d{1,3})\}?(?![\d.])")
+# a number that refers to a figure, table, equation, section or citation
+_REFERENCE = regex.compile(r"(?i)(?:\b(?:fig(?:ure)?s?|tables?|eqs?|equations?|sections?|sec|chapters?|"
+                           r"appendix|steps?|lines?|refs?|algorithms?|theorems?|lemmas?)\.?\s*|\[\s*)\Z")
 _NUMBER_ONLY = regex.compile(r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+")
 _LATEX_WRAP = regex.compile(r"\}?\$?")   # "$\textbf{1}\%$": skip "}" and "$" after a number
 _SPACE = regex.compile(r"[ \u00a0\u2009\u202f]?")
@@ -174,6 +183,11 @@ def find(text: str) -> list[Mention]:
         start, end = m.start(), m.end()
         value = parse_number(m["num"])
         sign = m["sign"]
+        if (x := _EXPONENT.match(text, end)):
+            power = next(g for g in (x["a"], x["b"], x["c"], x["d"]) if g is not None)
+            power = int(power.replace("−", "-"))
+            value = 10.0 ** power if x["d"] is not None else value * 10.0 ** power
+            end = x.end()
         plus = False
         if text.startswith("+", end) and text[end + 1:end + 2] not in ("+", "/", "-"):
             plus, end_u = True, end + 1
@@ -207,6 +221,8 @@ def find(text: str) -> list[Mention]:
         kind = unit.kind if unit else "bare"
         if kind == "bare" and 1900 <= value <= 2099 and m["num"].isdigit() and len(m["num"]) == 4:
             rule = "num.year"
+        elif kind == "bare" and _REFERENCE.search(text, max(0, start - 16), start):
+            rule = "num.reference"
         if value_max is not None and value_max < value:
             value, value_max = value_max, value
         mention = Mention(start, text_end, text[start:text_end], value, value_max,

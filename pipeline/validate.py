@@ -12,7 +12,11 @@ import functools
 import json
 import logging
 import math
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -66,7 +70,7 @@ def _gx():
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = ctx.data_sources.add_pandas("rows")
-    suites, batch_defs = {}, {}
+    suites, batch_defs = {}, {"_context": ctx}
     for table in VALIDATED:
         exps = []
         for d in declarations(table):
@@ -96,6 +100,8 @@ def _derived(table: str, df: pd.DataFrame, abstracts: dict[str, str]) -> pd.Data
         df["_factor_ok"] = (is_rel & has_factor) | (~is_rel & ~has_factor)
         scoped = df["claim_type"].isin(["accuracy", "throughput"])
         df["_scope_ok"] = scoped | (df["metric"].isna() & df["dataset"].isna())
+        plain = df["unit"].isna() | df["unit"].isin(["x", "%", "points"])
+        df["_unit_normalized"] = plain | df["value_si"].notna() | has_factor
     return df
 
 
@@ -117,11 +123,15 @@ def validate(table: str, rows: list[dict], abstracts: dict[str, str]) -> Outcome
     result = batch_defs[table].get_batch(batch_parameters={"dataframe": df}).validate(
         suites[table], result_format={"result_format": "COMPLETE"})
     reasons: dict[int, list[str]] = {}
+    warnings: dict[str, int] = {}
     for r in result.results:
         if r.success:
             continue
         meta = r.expectation_config.meta or {}
         name = meta.get("name", r.expectation_config.type)
+        if meta.get("level") == "warn":
+            warnings[name] = warnings.get(name, 0) + len(r.result.get("unexpected_index_list") or [])
+            continue
         if meta.get("level") == "table" or "unexpected_index_list" not in (r.result or {}):
             raise TableValidationError(table, name, json.dumps(r.result, default=str)[:300])
         for i in r.result["unexpected_index_list"] or []:
@@ -134,4 +144,53 @@ def validate(table: str, rows: list[dict], abstracts: dict[str, str]) -> Outcome
                              "row": _jsonable(row)})
         else:
             good.append(row)
-    return Outcome(good, rejected)
+    return Outcome(good, rejected, warnings)
+
+
+def data_docs(out_dir: Path, sample_rows: int = 20000) -> Path:
+    """GX data docs (HTML) next to the tables: each table's suite run over its
+    first `sample_rows` written rows together with its rejected rows, so the
+    pages show what passed and what failed. Written to a temporary folder and
+    renamed into `out_dir/data_docs`."""
+    import great_expectations as gx
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    suites, batch_defs = _gx()
+    ctx = batch_defs["_context"]
+    tmp = Path(tempfile.mkdtemp(prefix=".data_docs-", dir=out_dir))
+    site = f"site-{tmp.name}"
+    ctx.add_data_docs_site(site_name=site, site_config={
+        "class_name": "SiteBuilder",
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(tmp)},
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
+    rejected = pq.read_table(out_dir / "rejected.parquet").to_pylist()
+    for table in VALIDATED:
+        pf = pq.ParquetFile(out_dir / f"{table}.parquet")
+        rows = []
+        for batch in pf.iter_batches(batch_size=min(sample_rows, 65536)):
+            rows.extend(batch.to_pylist())
+            if len(rows) >= sample_rows:
+                break
+        rows = rows[:sample_rows] + [json.loads(r["row"]) for r in rejected
+                                     if r["table"] == table and r["row"].startswith("{")]
+        if not rows:
+            continue
+        ids = sorted({r["paper_id"] for r in rows})
+        papers = pq.read_table(out_dir / "papers.parquet", columns=["paper_id", "abstract"],
+                               filters=pc.field("paper_id").isin(ids))
+        abstracts = dict(zip(papers["paper_id"].to_pylist(), papers["abstract"].to_pylist()))
+        df = _derived(table, pd.DataFrame(rows), abstracts)
+        name = f"{table}-{tmp.name}"
+        vd = ctx.validation_definitions.add(gx.ValidationDefinition(
+            name=name, data=batch_defs[table], suite=suites[table]))
+        cp = ctx.checkpoints.add(gx.Checkpoint(
+            name=name, validation_definitions=[vd],
+            actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=[site])],
+            result_format={"result_format": "SUMMARY"}))
+        cp.run(batch_parameters={"dataframe": df})
+    target = out_dir / "data_docs"
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(tmp, target)
+    return target / "index.html"

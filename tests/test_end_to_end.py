@@ -66,3 +66,34 @@ def test_two_builds_are_identical(built, tmp_path):
     for t in ("papers", "claims", "quantities", "hardware", "rejected"):
         assert pq.read_table(out / f"{t}.parquet").to_pylist() == \
             pq.read_table(tmp_path / f"{t}.parquet").to_pylist(), t
+
+
+def test_workers_give_identical_output(built, tmp_path):
+    out, _ = built
+    build([ROOT / "data" / "raw"], tmp_path, batch_size=50, workers=2, progress=False)
+    for t in ("papers", "claims", "hardware", "rejected"):
+        assert pq.read_table(out / f"{t}.parquet").to_pylist() == \
+            pq.read_table(tmp_path / f"{t}.parquet").to_pylist(), t
+
+
+def test_data_docs_are_written_next_to_the_tables(tmp_path):
+    report = build([ROOT / "tests" / "fixtures" / "listing_authors.txt"], tmp_path,
+                   progress=False, data_docs=True)
+    assert report.data_docs == tmp_path / "data_docs" / "index.html"
+    assert report.data_docs.exists()
+    pages = list((tmp_path / "data_docs" / "validations").rglob("*.html"))
+    assert len(pages) >= 4
+
+
+def test_failed_table_expectation_keeps_previous_tables(tmp_path):
+    import pytest
+
+    from pipeline.errors import TableValidationError
+    build([ROOT / "tests" / "fixtures" / "listing_plain.txt"], tmp_path, progress=False)
+    before = (tmp_path / "papers.parquet").read_bytes()
+    empty = tmp_path / "only_bad.jsonl"
+    empty.write_text('{"title": "no abstract here"}\n')
+    with pytest.raises(TableValidationError, match="papers"):
+        build([empty], tmp_path, progress=False)
+    assert (tmp_path / "papers.parquet").read_bytes() == before
+    assert not list(tmp_path.glob(".building-*"))
