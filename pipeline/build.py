@@ -10,6 +10,7 @@ number of workers.
 """
 from __future__ import annotations
 
+import collections
 import itertools
 import sys
 import time
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import validate as validation
-from .errors import InputError
+from .errors import InputError, TableValidationError
 from .extract import extract
 from .identity import paper_id
 from .ingest import discover, read_file
@@ -31,11 +32,19 @@ STAGES = ("extract", "validate")
 
 
 @dataclass
+class Batch:
+    """Papers to process together, and the input problems met while reading them."""
+    papers: list[Paper]
+    problems: list[dict] = field(default_factory=list)
+
+
+@dataclass
 class BatchResult:
     rows: dict[str, list[dict]]
     extracted: dict[str, int]
     timings: dict[str, float]
     warnings: dict[str, int] = field(default_factory=dict)
+    problems: list[dict] = field(default_factory=list)   # input that could not be extracted
 
 
 @dataclass
@@ -56,7 +65,7 @@ class Report:
             lines.append(f"{t:<12}{self.extracted[t]:>10}{self.written[t]:>10}"
                          f"{self.rejected.get(t, 0):>10}")
         lines.append(f"rejected.parquet: {self.written['rejected']} rows "
-                     f"({self.rejected.get('input', 0)} from input)")
+                     f"({self.rejected.get('input', 0)} of input that could not be read or extracted)")
         for name, n in sorted(self.warnings.items()):
             lines.append(f"warning: {n} rows fail {name} (kept)")
         if self.data_docs:
@@ -65,13 +74,18 @@ class Report:
         return "\n".join(lines)
 
 
-def process_batch(papers: list[Paper]) -> BatchResult:
+def process_batch(batch: Batch | list[Paper]) -> BatchResult:
     """Extract and validate one batch: a pure function, safe to run anywhere."""
+    if not isinstance(batch, Batch):
+        batch = Batch(list(batch))
+    papers = batch.papers
     t0 = time.perf_counter()
     rows = {t: [] for t in TABLES}
     rows["papers"] = [p.row() for p in papers]
+    problems = list(batch.problems)
     for p in papers:
         ex = extract(p)
+        problems.extend({**_problem_row(pr), "paper_id": p.paper_id} for pr in ex.problems)
         rows["claims"].extend(c.row() for c in ex.claims)
         rows["quantities"].extend(q.row() for q in ex.quantities)
         rows["hardware"].extend(h.row() for h in ex.hardware)
@@ -79,14 +93,14 @@ def process_batch(papers: list[Paper]) -> BatchResult:
     extracted = {t: len(rows[t]) for t in TABLES}
     abstracts = {p.paper_id: p.abstract for p in papers}
     warnings: dict[str, int] = {}
-    for table in validation.VALIDATED:
+    for table in validation.VALIDATED if papers else ():
         outcome = validation.validate(table, rows[table], abstracts)
         rows[table] = outcome.good
         rows["rejected"].extend(outcome.rejected)
         for k, v in outcome.warnings.items():
             warnings[f"{table}.{k}"] = warnings.get(f"{table}.{k}", 0) + v
     t2 = time.perf_counter()
-    return BatchResult(rows, extracted, {"extract": t1 - t0, "validate": t2 - t1}, warnings)
+    return BatchResult(rows, extracted, {"extract": t1 - t0, "validate": t2 - t1}, warnings, problems)
 
 
 def _problem_row(p: Problem) -> dict:
@@ -111,32 +125,57 @@ def index_sources(files: list[Path], errors: list[str]) -> tuple[dict[str, list[
     return index, bad
 
 
-def stream_papers(files: list[Path], index: dict[str, list[str]],
-                  problems: list[dict]) -> Iterator[Paper]:
-    """Second pass: each paper once, at its first occurrence, with all its sources."""
+def stream_papers(files: list[Path], index: dict[str, list[str]]) -> Iterator[Paper | dict]:
+    """Second pass: each paper once, at its first occurrence, with all its
+    sources; and, in input order, a rejected row for each input problem."""
     seen: dict[str, int] = {}
     for f in files:
         for rec in read_file(f):
             if isinstance(rec, Problem):
-                problems.append(_problem_row(rec))
+                yield _problem_row(rec)
                 continue
             pid = paper_id(rec.title)
             if pid in seen:
                 if seen[pid] != hash(rec.abstract):
-                    problems.append(_problem_row(Problem(
+                    yield _problem_row(Problem(
                         rec.source, rec.line, "papers",
                         f"duplicate title {pid} with a different abstract; the first is kept",
-                        rec.abstract[:2000])))
+                        rec.abstract[:2000]))
                 continue
             seen[pid] = hash(rec.abstract)
             yield Paper(pid, rec.title, rec.abstract, index.get(pid, [rec.source]),
                         rec.published, rec.published_text, rec.n_authors, rec.external_id)
 
 
-def batched(items: Iterable, size: int) -> Iterator[list]:
-    it = iter(items)
-    while chunk := list(itertools.islice(it, size)):
-        yield chunk
+def batched(items: Iterable[Paper | dict], size: int) -> Iterator[Batch]:
+    """Bounded batches of papers; problem rows travel with the batch they were met in."""
+    batch = Batch([])
+    for item in items:
+        if isinstance(item, Paper):
+            batch.papers.append(item)
+            if len(batch.papers) == size:
+                yield batch
+                batch = Batch([])
+        else:
+            batch.problems.append(item)
+    if batch.papers or batch.problems:
+        yield batch
+
+
+def ordered_map(fn: Callable, items: Iterable, pool: ProcessPoolExecutor | None,
+                window: int) -> Iterator:
+    """fn over items, results in input order, at most `window` batches in flight
+    (Executor.map would read the whole input first)."""
+    if pool is None:
+        yield from map(fn, items)
+        return
+    pending: collections.deque = collections.deque()
+    for item in items:
+        pending.append(pool.submit(fn, item))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def _progress(total: int, enabled: bool):
@@ -154,13 +193,13 @@ def build(inputs: list[Path], out_dir: Path, batch_size: int = 500, workers: int
     files = discover(inputs)
     index, bad = index_sources(files, report.input_errors)
     good_files = [f for f in files if f not in bad]
-    problems: list[dict] = [{"table": "papers", "source": m.split(":")[0], "line": None,
-                             "paper_id": None, "reason": m, "row": ""} for m in report.input_errors]
-    batches = batched(stream_papers(good_files, index, problems), batch_size)
+    unreadable = [{"table": "papers", "source": m.split(":")[0], "line": None,
+                   "paper_id": None, "reason": m, "row": ""} for m in report.input_errors]
+    batches = batched(itertools.chain(unreadable, stream_papers(good_files, index)), batch_size)
     bar = _progress(len(index), sys.stderr.isatty() if progress is None else progress)
     pool = ProcessPoolExecutor(workers) if workers > 1 else None
     try:
-        results = pool.map(process_batch, batches) if pool else map(process_batch, batches)
+        results = ordered_map(process_batch, batches, pool, window=2 * workers)
         with TableWriters(out_dir) as writers:
             for result in results:
                 for t in TABLES:
@@ -174,19 +213,14 @@ def build(inputs: list[Path], out_dir: Path, batch_size: int = 500, workers: int
                     report.timings[s] += v
                 for k, v in result.warnings.items():
                     report.warnings[k] = report.warnings.get(k, 0) + v
-                if problems:
-                    report.rejected["input"] = report.rejected.get("input", 0) + len(problems)
-                    writers.write("rejected", problems)
-                    problems.clear()
+                if result.problems:
+                    report.rejected["input"] = report.rejected.get("input", 0) + len(result.problems)
+                    writers.write("rejected", result.problems)
                 if bar:
                     bar.update(result.extracted["papers"])
                 if on_batch:
                     on_batch(result)
-            if problems:
-                report.rejected["input"] = report.rejected.get("input", 0) + len(problems)
-                writers.write("rejected", problems)
             if report.papers_seen == 0:
-                from .errors import TableValidationError
                 raise TableValidationError("papers", "expect_table_row_count_to_be_between",
                                            f"no paper in {', '.join(map(str, inputs))}")
             report.written = dict(writers.counts)

@@ -11,3 +11,10 @@ REPORTS = ROOT / "reports"
 
 # Papers per batch: bounds memory; every stage is a function over one batch.
 DEFAULT_BATCH_SIZE = 500
+
+# Guards against pathological input (a real abstract has a few thousand
+# characters and a sentence fewer than twenty quantities). Beyond them the
+# input is reported in rejected.parquet instead of being processed.
+MAX_ABSTRACT_CHARS = 100_000
+MAX_MENTIONS_PER_SENTENCE = 50
+MAX_NUMBER_DIGITS = 18

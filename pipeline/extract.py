@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import attributes, claims, hardware, normalize, quantities, sentences
-from .records import Claim, HardwareMention, Paper, Quantity
+from .config import MAX_ABSTRACT_CHARS, MAX_MENTIONS_PER_SENTENCE
+from .records import Claim, HardwareMention, Paper, Problem, Quantity
 
 
 @dataclass
@@ -16,10 +17,16 @@ class Extraction:
     claims: list[Claim] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
     hardware: list[HardwareMention] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 def extract(paper: Paper) -> Extraction:
     text = paper.abstract
+    if len(text) > MAX_ABSTRACT_CHARS:
+        return Extraction(problems=[Problem(
+            paper.sources[0] if paper.sources else "", None, "claims",
+            f"abstract of {len(text)} characters exceeds {MAX_ABSTRACT_CHARS}; not extracted",
+            paper.paper_id)])
     hw = hardware.find(paper.paper_id, text)
     mentions = quantities.find(text)
     out = Extraction(hardware=hw)
@@ -28,6 +35,13 @@ def extract(paper: Paper) -> Extraction:
     for span in sentences.split(text):
         inside = [m for m in mentions if span[0] <= m.start < span[1]]
         if not inside:
+            continue
+        if len(inside) > MAX_MENTIONS_PER_SENTENCE:
+            out.problems.append(Problem(
+                paper.sources[0] if paper.sources else "", None, "claims",
+                f"sentence at {span[0]}-{span[1]} has {len(inside)} quantities, more than "
+                f"{MAX_MENTIONS_PER_SENTENCE}; its quantities are kept, no claims extracted",
+                paper.paper_id))
             continue
         found = claims.classify(text, span, inside, paper.paper_id)
         attributes.attach(found, text, span, hw)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import regex
 
 from . import resources
+from .config import MAX_NUMBER_DIGITS
 from .records import Mention
 
 _NUM = regex.compile(
@@ -181,6 +182,9 @@ def find(text: str) -> list[Mention]:
     pos = 0
     while m := _NUM.search(text, pos):
         start, end = m.start(), m.end()
+        if len(m["num"]) > MAX_NUMBER_DIGITS + 4:   # a run of digits, not a quantity
+            pos = end
+            continue
         value = parse_number(m["num"])
         sign = m["sign"]
         if (x := _EXPONENT.match(text, end)):

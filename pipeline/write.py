@@ -2,7 +2,9 @@
 
 Each table is written incrementally, one row group per batch, into a
 temporary folder beside the output; `commit()` renames every file into
-place, so an interrupted build leaves the last good tables untouched.
+place, so an interrupted build leaves the last good tables untouched. One
+build writes to an output folder at a time: a new build removes the
+temporary folders that killed builds left behind.
 """
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ class TableWriters:
     def __init__(self, out_dir: Path, tables=TABLES):
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
+        for stale in self.out_dir.glob(".building-*"):   # left by a build that was killed
+            shutil.rmtree(stale, ignore_errors=True)
         self.tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=self.out_dir))
         self.tables = tables
         self.writers = {t: pq.ParquetWriter(self.tmp / f"{t}.parquet", schema(t)) for t in tables}
