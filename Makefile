@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 RAW := $(wildcard data/raw/*)
 CODE := $(shell find pipeline schemas -type f \( -name '*.py' -o -name '*.toml' -o -name '*.csv' -o -name '*.txt' \) -not -path '*/__pycache__/*')
 TABLES := data/processed/claims.parquet
-BENCH_N ?= 20000
+BENCH_N ?= 100000
 
 .DEFAULT_GOAL := all
 
@@ -29,7 +29,8 @@ eval: $(INSTALLED) $(TABLES) ## Score data/processed against the dev gold; error
 	$(PY) -m pipeline eval
 
 bench: $(INSTALLED) ## Throughput (abstracts/s), stage shares and peak memory on a resampled corpus
-	$(PY) -m pipeline.bench --n $(BENCH_N)
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	$(PY) -m bench.run --n $(BENCH_N)
 
 clean: ## Remove the built tables and reports (keeps .venv)
 	rm -rf data/processed/*.parquet data/processed/.building-* reports

@@ -25,6 +25,11 @@ _IN_PHRASE = regex.compile(
     r"like|as|such as|versus|vs\.?|compared to|compared with|teacher|e\.g\.,?|i\.e\.,?)\s+"
     r"(?:(?:the|a|an|our|its|their)\s+)?(?:[\w\-/.]+\s+){0,2}\Z")
 _RESPECTIVELY = regex.compile(r"(?i)\brespectively\b")
+_TRAILING_WORDS = regex.compile(r"(?i)(?:\s+(?:and|or|the|a|an|of|its|their))+\Z")
+_EMPTY_PHRASE = regex.compile(r"(?i)(?:the|a|an|that|those|it|them|this|baseline|baselines|\W*)")
+_EXAMPLES_INTRO = regex.compile(r"(?i)(?:\bi\.e\.|\be\.g\.|\bsuch as|\blike|\bincluding|\bnamely)[,:]?\s+")
+_NUMBERISH = regex.compile(r"[\d.,]+\w?")
+_BY_DOING = regex.compile(r"(?i)\s*(?:by|with|after|when)\s+\w+ing\s+(?P<n>\S+)")
 _SPLIT_LIST = regex.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+")
 
 
@@ -50,7 +55,7 @@ def _noun_phrase(sentence: str, pos: int, allow_commas: bool = False) -> tuple[s
     rest = sentence[pos:]
     m = stops[1 if allow_commas else 0].search(rest)
     np = (rest[:m.start()] if m else rest).rstrip(" ,.")
-    np = regex.sub(r"(?i)(?:\s+(?:and|or|the|a|an|of|its|their))+\Z", "", np)
+    np = _TRAILING_WORDS.sub("", np)
     np = np.strip().rstrip(".")
     if np.lower().startswith(("that of ", "those of ")):
         trim = np.index(" of ") + 4
@@ -62,7 +67,7 @@ def _noun_phrase(sentence: str, pos: int, allow_commas: bool = False) -> tuple[s
         if not words:
             return None
         np = " ".join(words[:max_words])
-    if regex.fullmatch(r"(?i)(?:the|a|an|that|those|it|them|this|baseline|baselines|\W*)", np):
+    if _EMPTY_PHRASE.fullmatch(np):
         return None
     return np, pos, pos + len(np)
 
@@ -107,7 +112,7 @@ def baseline(sentence: str, rel_start: int, rel_end: int, list_pos: int, list_le
         return None
     text, s, e = np
     if resp:
-        if m := regex.search(r"(?i)(?:\bi\.e\.|\be\.g\.|\bsuch as|\blike|\bincluding|\bnamely)[,:]?\s+", text):
+        if m := _EXAMPLES_INTRO.search(text):
             text = text[m.end():]
         parts = [p for p in _SPLIT_LIST.split(text) if p]
         if len(parts) == list_len:
@@ -122,7 +127,7 @@ def baseline(sentence: str, rel_start: int, rel_end: int, list_pos: int, list_le
 def _is_name(token: str, not_names: frozenset) -> bool:
     if token in not_names or token.rstrip("s") in not_names or len(token) < 2:
         return False
-    if token.isdigit() or regex.fullmatch(r"[\d.,]+\w?", token):
+    if token.isdigit() or _NUMBERISH.fullmatch(token):
         return False
     if not (token[0].isupper() or token[0].isdigit() or any(c.isupper() for c in token[1:])):
         return False   # lower-case words ("high-quality", "fine-tune") are never names
@@ -133,7 +138,7 @@ def subject(sentence: str, rel_start: int, exclude: list[tuple[int, int]]) -> st
     """The system the claim's sentence names as doing what the claim says."""
     verbs, not_names = _subject_patterns()
     first_plain = None
-    m_by = regex.match(r"(?i)\s*(?:by|with|after|when)\s+\w+ing\s+(?P<n>\S+)", sentence)
+    m_by = _BY_DOING.match(sentence)
     for m in _NAME.finditer(sentence, 0, rel_start):
         tok = m["name"]
         if any(s <= m.start() < e for s, e in exclude):

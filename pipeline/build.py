@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import validate as validation
+from .config import DEFAULT_BATCH_SIZE
 from .errors import InputError, TableValidationError
 from .extract import extract
 from .identity import paper_id
@@ -185,7 +186,7 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, unit="paper", file=sys.stderr, dynamic_ncols=True)
 
 
-def build(inputs: list[Path], out_dir: Path, batch_size: int = 500, workers: int = 1,
+def build(inputs: list[Path], out_dir: Path, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
           progress: bool | None = None, data_docs: bool = False,
           on_batch: Callable[[BatchResult], None] | None = None) -> Report:
     start = time.perf_counter()

@@ -8,6 +8,7 @@ pipeline/attributes.py.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import regex
@@ -56,7 +57,9 @@ def _windows(text: str, span: tuple[int, int], group: list[Mention], others: lis
     return _Context(left, right)
 
 
-def _find_cues(window: str):
+@functools.lru_cache(maxsize=4096)
+def _find_cues(window: str) -> tuple:
+    """(start, end, cue) of every cue in a window, longest match at each place."""
     hits = []
     for cue in lexicon.cues():
         for m in cue.pattern.finditer(window):
@@ -67,9 +70,13 @@ def _find_cues(window: str):
         if h[0] >= last_end:
             kept.append(h)
             last_end = h[1]
-    return kept
+    return tuple(kept)
 
 
+_AVERAGE_BEFORE = regex.compile(r"(?i)\b(?:on average|an average of|average|averaged|mean)\b(?:\s+\S+){0,4}\s*\Z")
+_MEAN_OF_METRIC = regex.compile(r"(?i)\bmean\s+(?:end|latency|time)")
+_AVERAGE_AFTER = regex.compile(r"(?i)\A\s*(?:average|on average)\b")
+_RESPECTIVELY = regex.compile(r"(?i)\brespectively\b")
 _OUTPERFORM = regex.compile(r"(?i)\b(?:outperform\w*|surpass\w*|beat\w*|exceed\w*)\b")
 _EFFICIENCY_CHANGE = regex.compile(
     r"(?i)\b(?:by|reduc\w*|improv\w*|faster|slower|slow\w*|higher|lower|less|fewer|more|sav\w*|"
@@ -123,15 +130,14 @@ def _qualifier(ctx: _Context, group: list[Mention], mention: Mention) -> str | N
     tail = left[-40:]
     for q, pat in before:
         if q == "average":
-            if regex.search(r"(?i)\b(?:on average|an average of|average|averaged|mean)\b(?:\s+\S+){0,4}\s*\Z", tail) \
-                    and not regex.search(r"(?i)\bmean\s+(?:end|latency|time)", tail):
+            if _AVERAGE_BEFORE.search(tail) and not _MEAN_OF_METRIC.search(tail):
                 found.add(q)
         elif pat.search(tail + " "):
             found.add(q)
     for q, pat in after:
         if pat.match(ctx.right):
             found.add(q)
-    if regex.match(r"(?i)\A\s*(?:average|on average)\b", ctx.right):
+    if _AVERAGE_AFTER.match(ctx.right):
         found.add("average")
     for q in vocabularies()["qualifier"]:
         if q in found:
@@ -190,12 +196,8 @@ def _bare_is_score(ctx: _Context, mention: Mention) -> bool:
     if mention.value > 100 or mention.rule == "num.year":
         return False
     left, right = ctx.left[-40:], ctx.right[:40]
-    metric_left = any(regex.search(r"(?:" + m.pattern.pattern + r")\s*(?:score|rate)?\s*(?:of|at|is|was|:|=|reaches|reaching|achieves|up to|more than|over|around|approximately|from|to)?\s*(?:only|just|a|an|about|nearly)?\s*\Z", left, m.pattern.flags)
-                      for m in lexicon.metrics())
-    metric_right = any(m.pattern.match(right.lstrip()) for m in lexicon.metrics())
-    dataset_right = any(regex.match(r"\s*(?:on|for|in)\s+(?:the\s+)?" + p.pattern, right, p.flags)
-                        for _, p in lexicon.datasets())
-    return metric_left or metric_right or dataset_right
+    return bool(lexicon.metric_before_value().search(left) or lexicon.metric_at_start().match(right)
+                or lexicon.dataset_after_value().match(right))
 
 
 def classify(text: str, span: tuple[int, int], mentions: list[Mention], paper_id: str) -> list[Claim]:
@@ -205,7 +207,7 @@ def classify(text: str, span: tuple[int, int], mentions: list[Mention], paper_id
         groups.setdefault(m.list_id if m.list_id is not None else f"solo{m.start}", []).append(m)
     relative = set(vocabularies()["relative_claim_type"])
     sentence = text[span[0]:span[1]]
-    respectively = bool(regex.search(r"(?i)\brespectively\b", sentence))
+    respectively = bool(_RESPECTIVELY.search(sentence))
     walls = [m for m in mentions if m.kind != "bare"]
     out = []
     prev: tuple[Mention, object] | None = None
@@ -280,7 +282,7 @@ def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id) -
         elif ctype in relative:
             form = "fraction" if (_OF_RIGHT.match(ctx.right) or _TO_LEFT.search(ctx.left)) \
                 and not _BY_LEFT.search(ctx.left) else "percent"
-            if form == "fraction" and not regex.match(r"(?i)\A\s*of\s+(?:the\s+)?(?:\S+\s+){0,3}?" + cue.pattern.pattern, ctx.right) \
+            if form == "fraction" and not lexicon.share_of(cue).match(ctx.right) \
                     and not _TO_LEFT.search(ctx.left):
                 return None
         elif ctype == "accuracy":

@@ -18,7 +18,7 @@ def word_regex(pattern: str, flags=regex.I) -> regex.Pattern:
     return regex.compile(r"(?<![\p{L}\d\-])(?:" + pattern + r")(?![\p{L}\d\-])", flags)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Cue:
     id: str
     type: str
@@ -91,3 +91,34 @@ def direction_patterns() -> dict[str, regex.Pattern]:
 @functools.cache
 def worse_pattern() -> regex.Pattern:
     return word_regex(attributes()["worse"]["pattern"])
+
+
+def _scoped(p: regex.Pattern) -> str:
+    return f"(?{'i' if p.flags & regex.I else '-i'}:{p.pattern})"
+
+
+@functools.cache
+def metric_before_value() -> regex.Pattern:
+    """A metric name right before a score: "accuracy of", "F1-score of", "pass@1 at"."""
+    names = "|".join(_scoped(m.pattern) for m in metrics())
+    return regex.compile(
+        r"(?:" + names + r")\s*(?:score|rate)?\s*(?:of|at|is|was|:|=|reaches|reaching|achieves|up to|"
+        r"more than|over|around|approximately|from|to)?\s*(?:only|just|a|an|about|nearly)?\s*\Z")
+
+
+@functools.cache
+def metric_at_start() -> regex.Pattern:
+    return regex.compile(r"\s*(?:" + "|".join(_scoped(m.pattern) for m in metrics()) + ")")
+
+
+@functools.cache
+def dataset_after_value() -> regex.Pattern:
+    """ "on HumanEval", "for the COCO" right after a score."""
+    return regex.compile(r"\s*(?:on|for|in)\s+(?:the\s+)?(?:"
+                         + "|".join(_scoped(p) for _, p in datasets()) + ")")
+
+
+@functools.cache
+def share_of(cue: Cue) -> regex.Pattern:
+    """ "of the FLOPs" after a percentage: a fraction of what the cue names."""
+    return regex.compile(r"(?i)\A\s*of\s+(?:the\s+)?(?:\S+\s+){0,3}?" + _scoped(cue.pattern))

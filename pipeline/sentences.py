@@ -34,7 +34,7 @@ def split(text: str) -> list[tuple[int, int]]:
     for m in _END.finditer(text):
         end = m.end()
         if m.group().startswith("."):
-            w = _WORD_BEFORE.search(text, 0, m.start())
+            w = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
             if w and (w.group(1).lower().strip(".") in abbr or len(w.group(1)) == 1):
                 continue
         spans.append((start, end))

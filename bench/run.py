@@ -1,0 +1,128 @@
+"""`make bench`: throughput, stage shares and peak memory of the build.
+
+Builds a synthetic corpus of realistic size by resampling the raw abstracts
+(titles made unique), runs the real build on it in a fresh process per
+measurement (so peak RSS is that run's own), and prints:
+- end-to-end abstracts/s on one core, and each stage's share of the time;
+- peak RSS at 10k abstracts and at N, to show whether memory stays flat;
+- --workers 2 against --workers 1;
+- on the same 413 seed abstracts, quantulum3's abstracts/s (quantities
+  only) against ours (quantity stage alone, and end to end), and the ratios.
+Figures are printed, never asserted.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def seed_papers() -> list[dict]:
+    from pipeline.build import index_sources, stream_papers
+    from pipeline.ingest import discover
+    files = discover([ROOT / "data" / "raw"])
+    index, _ = index_sources(files, [])
+    return [p.row() for p in stream_papers(files, index) if not isinstance(p, dict)]
+
+
+def write_corpus(papers: list[dict], n: int, path: Path, seed: int = 0) -> Path:
+    rng = random.Random(seed)
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(n):
+            p = rng.choice(papers)
+            f.write(json.dumps({"title": f"{p['title']} [{i}]", "abstract": p["abstract"]}) + "\n")
+    return path
+
+
+def run_build(corpus: Path, out: Path, workers: int) -> dict:
+    """One build in a child process: its wall time, stage timings and peak RSS."""
+    code = (
+        "import json, sys, time, resource\n"
+        "from pathlib import Path\n"
+        "from pipeline.build import build\n"
+        "t = time.perf_counter()\n"
+        f"r = build([Path({str(corpus)!r})], Path({str(out)!r}), workers={workers}, progress=False)\n"
+        "wall = time.perf_counter() - t\n"
+        "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(json.dumps({'wall': wall, 'papers': r.papers_seen, 'timings': r.timings,"
+        " 'rss_mb': rss / 1024, 'worker_rss_mb': kids / 1024, 'written': r.written}))\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def per_abstract_rate(fn, texts: list[str], repeat: int = 1) -> float:
+    fn(texts[0])
+    t = time.perf_counter()
+    for _ in range(repeat):
+        for x in texts:
+            fn(x)
+    return repeat * len(texts) / (time.perf_counter() - t)
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=100_000, help="abstracts in the large corpus")
+    ap.add_argument("--small", type=int, default=10_000, help="abstracts in the small corpus")
+    args = ap.parse_args(argv)
+
+    seeds = seed_papers()
+    texts = [p["abstract"] for p in seeds]
+    print(f"seed: {len(seeds)} unique abstracts from data/raw; corpus sizes {args.small:,} and {args.n:,}")
+
+    from pipeline import quantities
+    from pipeline.extract import extract
+    from pipeline.records import Paper
+    ours_quantities = per_abstract_rate(quantities.find, texts, repeat=3)
+    ours_extract = per_abstract_rate(lambda t: extract(Paper("0" * 16, "t", t, ["b"])), texts)
+    try:
+        import warnings
+        warnings.filterwarnings("ignore")
+        from quantulum3 import parser as q3
+        theirs = per_abstract_rate(q3.parse, texts[:100])
+    except ImportError:
+        theirs = None
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        small = write_corpus(seeds, args.small, tmp / "small.jsonl")
+        large = write_corpus(seeds, args.n, tmp / "large.jsonl", seed=1)
+        r_small = run_build(small, tmp / "out-small", workers=1)
+        r_small2 = run_build(small, tmp / "out-small-2", workers=2)
+        r_large = run_build(large, tmp / "out-large", workers=1)
+
+    rate = r_large["papers"] / r_large["wall"]
+    stages = dict(r_large["timings"])
+    stages["ingest + write"] = max(0.0, r_large["wall"] - sum(stages.values()))
+    print()
+    print(f"{'end to end, 1 core':<40}{rate:>12,.0f} abstracts/s  ({r_large['papers']:,} in {r_large['wall']:.1f}s)")
+    for name, sec in stages.items():
+        print(f"  {name + ' share':<38}{100 * sec / r_large['wall']:>11.1f} %")
+    print(f"{'peak RSS at ' + format(args.small, ',') + ' abstracts':<40}{r_small['rss_mb']:>12,.0f} MB")
+    print(f"{'peak RSS at ' + format(args.n, ',') + ' abstracts':<40}{r_large['rss_mb']:>12,.0f} MB"
+          f"  (ratio {r_large['rss_mb'] / r_small['rss_mb']:.2f} for {args.n / args.small:.0f}x the input)")
+    w1 = r_small["papers"] / r_small["wall"]
+    w2 = r_small2["papers"] / r_small2["wall"]
+    print(f"{'--workers 1 / --workers 2':<40}{w1:>12,.0f} / {w2:,.0f} abstracts/s  (speed-up {w2 / w1:.2f}x)")
+    print()
+    print(f"on the {len(texts)} seed abstracts, one core:")
+    print(f"  {'ours, quantity stage':<38}{ours_quantities:>12,.0f} abstracts/s")
+    print(f"  {'ours, all extraction stages':<38}{ours_extract:>12,.0f} abstracts/s")
+    if theirs:
+        print(f"  {'quantulum3 (quantities only)':<38}{theirs:>12,.1f} abstracts/s")
+        print(f"  {'ratio, quantity stage / quantulum3':<38}{ours_quantities / theirs:>12,.0f}x")
+        print(f"  {'ratio, end to end / quantulum3':<38}{rate / theirs:>12,.1f}x")
+    else:
+        print("  quantulum3 not installed (pip install -r requirements-bench.txt)")
+
+
+if __name__ == "__main__":
+    main()
