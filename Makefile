@@ -28,6 +28,11 @@ test: $(INSTALLED) $(TABLES) ## Run the test suite (dev-gold floor, golden cases
 eval: $(INSTALLED) $(TABLES) ## Score data/processed against the dev gold; errors to reports/eval_errors.tsv
 	$(PY) -m pipeline eval
 
+report: reports/claims.html ## A self-contained HTML report: plots and a searchable table of claims
+
+reports/claims.html: $(TABLES) pipeline/report.py pipeline/resources/report.html
+	$(PY) -m pipeline.report --tables data/processed --out $@
+
 bench: $(INSTALLED) ## Throughput (abstracts/s), stage shares and peak memory on a resampled corpus
 	$(PY) -m pip install --quiet -r requirements-bench.txt
 	$(PY) -m bench.run --n $(BENCH_N)
@@ -38,4 +43,4 @@ clean: ## Remove the built tables and reports (keeps .venv)
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
-.PHONY: all test eval bench clean help
+.PHONY: all test eval report bench clean help

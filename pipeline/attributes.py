@@ -26,7 +26,8 @@ _IN_PHRASE = regex.compile(
     r"(?:(?:the|a|an|our|its|their)\s+)?(?:[\w\-/.]+\s+){0,2}\Z")
 _RESPECTIVELY = regex.compile(r"(?i)\brespectively\b")
 _TRAILING_WORDS = regex.compile(r"(?i)(?:\s+(?:and|or|the|a|an|of|its|their))+\Z")
-_EMPTY_PHRASE = regex.compile(r"(?i)(?:the|a|an|that|those|it|them|this|baseline|baselines|\W*)")
+_EMPTY_PHRASE = regex.compile(r"(?i)(?:the|a|an|that|those|it|them|this|baseline|baselines|\W*)"
+                              r"|(?:at|in|on|for|by|with|to|of|from|into|during|across|through)\b.*")
 _EXAMPLES_INTRO = regex.compile(r"(?i)(?:\bi\.e\.|\be\.g\.|\bsuch as|\blike|\bincluding|\bnamely)[,:]?\s+")
 _NUMBERISH = regex.compile(r"[\d.,]+\w?")
 _BY_DOING = regex.compile(r"(?i)\s*(?:by|with|after|when)\s+\w+ing\s+(?P<n>\S+)")

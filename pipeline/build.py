@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from . import compare, database
 from . import validate as validation
 from .config import DEFAULT_BATCH_SIZE
 from .errors import InputError, TableValidationError
@@ -65,6 +66,8 @@ class Report:
         for t in ("papers", "claims", "quantities", "hardware"):
             lines.append(f"{t:<12}{self.extracted[t]:>10}{self.written[t]:>10}"
                          f"{self.rejected.get(t, 0):>10}")
+        lines.append(f"comparisons.parquet: {self.written['comparisons']} rows; "
+                     f"tables and views also in claims.duckdb")
         lines.append(f"rejected.parquet: {self.written['rejected']} rows "
                      f"({self.rejected.get('input', 0)} of input that could not be read or extracted)")
         for name, n in sorted(self.warnings.items()):
@@ -100,6 +103,7 @@ def process_batch(batch: Batch | list[Paper]) -> BatchResult:
         rows["rejected"].extend(outcome.rejected)
         for k, v in outcome.warnings.items():
             warnings[f"{table}.{k}"] = warnings.get(f"{table}.{k}", 0) + v
+    rows["comparisons"] = compare.comparisons(rows["claims"])   # of validated claims only
     t2 = time.perf_counter()
     return BatchResult(rows, extracted, {"extract": t1 - t0, "validate": t2 - t1}, warnings, problems)
 
@@ -230,6 +234,7 @@ def build(inputs: list[Path], out_dir: Path, batch_size: int = DEFAULT_BATCH_SIZ
             pool.shutdown()
         if bar:
             bar.close()
+    database.write(Path(out_dir))
     if data_docs:
         report.data_docs = validation.data_docs(Path(out_dir))
     report.seconds = time.perf_counter() - start

@@ -13,7 +13,7 @@ _TYPES = {
     "bool": pa.bool_(), "date32": pa.date32(), "list<string>": pa.list_(pa.string()),
     "dictionary<string>": pa.dictionary(pa.int32(), pa.string()),
 }
-TABLES = ("papers", "claims", "quantities", "hardware", "rejected")
+TABLES = ("papers", "claims", "quantities", "hardware", "comparisons", "rejected")
 
 
 def vocabularies() -> dict[str, list[str]]:

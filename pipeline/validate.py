@@ -158,6 +158,7 @@ def data_docs(out_dir: Path, sample_rows: int = 20000) -> Path:
 
     suites, batch_defs = _gx()
     ctx = batch_defs["_context"]
+    out_dir = Path(out_dir).resolve()
     tmp = Path(tempfile.mkdtemp(prefix=".data_docs-", dir=out_dir))
     site = f"site-{tmp.name}"
     ctx.add_data_docs_site(site_name=site, site_config={
