@@ -20,11 +20,17 @@ from .errors import PipelineError
 
 
 def _cmd_build(args) -> int:
-    from .build import build
-    report = build([Path(p) for p in args.inputs or [RAW]], Path(args.out),
-                   batch_size=args.batch_size, workers=args.workers,
-                   progress=False if args.no_progress else None,
-                   data_docs=not args.no_data_docs)
+    inputs = [Path(p) for p in args.inputs or [RAW]]
+    if args.engine == "dask":
+        from . import distributed
+        report = distributed.build(inputs, Path(args.out), batch_size=args.batch_size,
+                                   workers=args.workers if args.workers > 1 else 2,
+                                   scheduler=args.scheduler)
+    else:
+        from .build import build
+        report = build(inputs, Path(args.out), batch_size=args.batch_size, workers=args.workers,
+                       progress=False if args.no_progress else None,
+                       data_docs=not args.no_data_docs)
     print(report.summary())
     for msg in report.input_errors:
         print(f"error: {msg}", file=sys.stderr)
@@ -73,6 +79,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="papers per batch")
     b.add_argument("--workers", type=int, default=1,
                    help=f"worker processes (default 1; this machine has {os.cpu_count()} cores)")
+    b.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="local: this machine (default); dask: a Dask cluster, partitioned output")
+    b.add_argument("--scheduler", default=None,
+                   help="with --engine dask: a scheduler address (default: start a local cluster)")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
     b.add_argument("--no-data-docs", action="store_true",
                    help="skip the great-expectations data docs (HTML) in OUT/data_docs")

@@ -1,0 +1,105 @@
+"""The build on Dask: the same per-batch function, run on a Dask cluster.
+
+`build(..., scheduler=ADDRESS)` connects to a running scheduler; without an
+address it starts a LocalCluster of `workers` processes (what the tests use).
+Ingest stays on the client, which streams batches to the cluster with at
+most two per worker in flight. Each task runs `process_batch` and writes its
+rows as one part file per table (`OUT/<table>/part-NNNNN.parquet`, a
+partitioned Parquet dataset that pandas, pyarrow and DuckDB read as one
+table); on a real cluster OUT must be a filesystem every worker sees. Parts
+are written under a temporary folder and moved into place at the end.
+"""
+from __future__ import annotations
+
+import collections
+import itertools
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from .build import Report, batched, index_sources, process_batch, stream_papers
+from .config import DEFAULT_BATCH_SIZE
+from .errors import TableValidationError
+from .ingest import discover
+from .schemas import TABLES, schema, to_arrow
+
+
+def process_and_write(batch, part: int, tmp: str) -> dict:
+    """Run one batch and write its part files; return only the small figures."""
+    result = process_batch(batch)
+    rows = dict(result.rows)
+    rows["rejected"] = rows["rejected"] + result.problems
+    for t in TABLES:
+        if rows[t]:
+            folder = Path(tmp) / t
+            folder.mkdir(parents=True, exist_ok=True)
+            pq.write_table(to_arrow(t, rows[t]), folder / f"part-{part:05d}.parquet")
+    return {"extracted": result.extracted, "timings": result.timings, "warnings": result.warnings,
+            "rejected_tables": collections.Counter(r["table"] for r in result.rows["rejected"]),
+            "problems": len(result.problems), "written": {t: len(rows[t]) for t in TABLES}}
+
+
+def build(inputs: list[Path], out_dir: Path, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 2,
+          scheduler: str | None = None) -> Report:
+    from dask.distributed import Client, LocalCluster
+
+    start = time.perf_counter()
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = Report()
+    files = discover(inputs)
+    index, bad = index_sources(files, report.input_errors)
+    unreadable = [{"table": "papers", "source": m.split(":")[0], "line": None,
+                   "paper_id": None, "reason": m, "row": ""} for m in report.input_errors]
+    batches = batched(itertools.chain(unreadable, stream_papers([f for f in files if f not in bad], index)),
+                      batch_size)
+    tmp = Path(tempfile.mkdtemp(prefix=".building-dask-", dir=out_dir))
+    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1,
+                                                  processes=True, dashboard_address=None)
+    try:
+        with Client(scheduler or cluster) as client:
+            window = 2 * max(1, len(client.scheduler_info()["workers"]))
+            pending: collections.deque = collections.deque()
+
+            def collect(figures: dict) -> None:
+                for t in TABLES:
+                    report.extracted[t] += figures["extracted"][t]
+                    report.written[t] += figures["written"][t]
+                for t, n in figures["rejected_tables"].items():
+                    report.rejected[t] = report.rejected.get(t, 0) + n
+                if figures["problems"]:
+                    report.rejected["input"] = report.rejected.get("input", 0) + figures["problems"]
+                for s, v in figures["timings"].items():
+                    report.timings[s] += v
+                for k, v in figures["warnings"].items():
+                    report.warnings[k] = report.warnings.get(k, 0) + v
+                report.papers_seen += figures["extracted"]["papers"]
+
+            for part, batch in enumerate(batches):
+                pending.append(client.submit(process_and_write, batch, part, str(tmp), pure=False))
+                if len(pending) >= window:
+                    collect(pending.popleft().result())
+            while pending:
+                collect(pending.popleft().result())
+        if report.papers_seen == 0:
+            raise TableValidationError("papers", "expect_table_row_count_to_be_between",
+                                       f"no paper in {', '.join(map(str, inputs))}")
+        for t in TABLES:
+            folder = tmp / t
+            folder.mkdir(exist_ok=True)
+            if not any(folder.iterdir()):   # an empty table still has its schema
+                pq.write_table(schema(t).empty_table(), folder / "part-00000.parquet")
+            target = out_dir / t
+            if target.exists():
+                shutil.rmtree(target)
+            os.replace(folder, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if cluster is not None:
+            cluster.close()
+    report.seconds = time.perf_counter() - start
+    return report
