@@ -166,21 +166,47 @@ def _vocabulary_spans(sentence: str) -> list[tuple[int, int]]:
     return out
 
 
+def respective_dataset(sentence: str, rel_end: int, claim: Claim) -> tuple[str, int, int] | None:
+    """"74.00% and 52.00% pass@1, respectively, on Mathvista and PathVQA"."""
+    if claim.list_len < 2 or not _RESPECTIVELY.search(sentence):
+        return None
+    after = sorted((m.start(), name, m.end()) for name, pat in lexicon.datasets()
+                   for m in pat.finditer(sentence, rel_end))
+    if len(after) != claim.list_len:
+        return None
+    start, name, end = after[claim.list_pos]
+    return name, start, end
+
+
+def carry_dataset(claims: list[Claim], text: str, span: tuple[int, int], previous: str | None) -> str | None:
+    """Scores whose sentence names no benchmark were measured on the one the
+    abstract named last ("On COCO, ... . It also beats X by 1.7 mAP")."""
+    for c in claims:
+        if c.claim_type == "accuracy" and c.dataset is None and previous:
+            c.dataset = previous
+    found = [(m.start(), name) for name, pat in lexicon.datasets()
+             for m in pat.finditer(text, span[0], span[1])]
+    return max(found)[1] if found else previous
+
+
 def dataset(sentence: str, rel: int) -> tuple[str, int, int] | None:
-    best = None
-    for name, pat in lexicon.datasets():
-        for m in pat.finditer(sentence):
-            d = m.start() - rel
-            score = abs(d) if d >= 0 else abs(d) * 1.5
-            if best is None or score < best[0]:
-                best = (score, name, m.start(), m.end())
-    return best[1:] if best else None
+    """The benchmark of a score: the nearest in its sentence, after it preferred."""
+    found = [(name, m.start(), m.end()) for name, pat in lexicon.datasets() for m in pat.finditer(sentence)]
+    score = lambda f: (f[1] - rel) if f[1] >= rel else (rel - f[1]) * 1.5
+    return min(found, key=score) if found else None
 
 
-def hardware_of(claim: Claim, in_sentence: list[HardwareMention]) -> str | None:
-    """The device a claim was measured on: a specific device in its sentence."""
+HARDWARE_GENERIC_IN_SENTENCE = False
+
+
+def hardware_of(claim: Claim, in_sentence: list[HardwareMention],
+                exclude: tuple[int, int] | None = None) -> str | None:
+    """The device a claim was measured on: a device named in its sentence,
+    specific before generic, not one inside the baseline ("over a DGX H100")."""
+    if exclude:
+        in_sentence = [h for h in in_sentence if not (exclude[0] <= h.char_start < exclude[1])]
     specific = [h for h in in_sentence if not h.rule.endswith("generic")]
-    pool = specific or []
+    pool = specific or in_sentence
     if not pool:
         return None
     devices = [h for h in pool if h.kind not in ("instance",)] or pool
@@ -198,17 +224,19 @@ def attach(claims: list[Claim], text: str, span: tuple[int, int],
         rs, re_ = c.char_start - span[0], c.char_end - span[0]
         b = baseline(sentence, rs, re_, c.list_pos, c.list_len, absolute=c.form == "absolute")
         exclude = list(hw_spans)
+        baseline_span = None
         if b:
             c.baseline = b[0]
             exclude.append((b[1], b[2]))
+            baseline_span = (span[0] + b[1], span[0] + b[2])
         ds = None
         if c.claim_type == "accuracy":
-            ds = dataset(sentence, rs)
+            ds = respective_dataset(sentence, re_, c) or dataset(sentence, rs)
             c.dataset = ds[0] if ds else None
             if ds:
                 exclude.append((ds[1], ds[2]))
         c.subject = subject(sentence, rs, exclude + _vocabulary_spans(sentence))
-        c.hardware = hardware_of(c, in_sentence)
+        c.hardware = hardware_of(c, in_sentence, baseline_span)
 
 
 def carry_baseline(claims: list[Claim], previous: str | None) -> str | None:
@@ -224,3 +252,4 @@ def carry_baseline(claims: list[Claim], previous: str | None) -> str | None:
             if c.factor is not None or c.form == "delta":
                 c.baseline = previous
     return previous
+

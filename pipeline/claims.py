@@ -73,6 +73,7 @@ def _find_cues(window: str) -> tuple:
     return tuple(kept)
 
 
+_REDUCING = regex.compile(r"(?i)\b(?:reduc\w*|lower\w*|cut\w*|sav\w*|decreas\w*|eliminat\w*|minimi\w*|less|fewer)\b")
 _AVERAGE_BEFORE = regex.compile(r"(?i)\b(?:on average|an average of|average|averaged|mean)\b(?:\s+\S+){0,4}\s*\Z")
 _MEAN_OF_METRIC = regex.compile(r"(?i)\bmean\s+(?:end|latency|time)")
 _AVERAGE_AFTER = regex.compile(r"(?i)\A\s*(?:average|on average)\b")
@@ -89,9 +90,12 @@ def pick_cue(ctx: _Context, mention: Mention):
     """The cue a quantity is about: right after it, else nearest before (within
     its comma-delimited phrase first), else further after."""
     right = _find_cues(ctx.right)
-    for s, e, cue in right:
+    for i, (s, e, cue) in enumerate(right):
         if s <= NEAR_RIGHT and not _NEAR_GAP.search(ctx.right[:s]):
-            return cue, "right"
+            # "end-to-end wall clock speed up": the last cue of a compound is its head
+            while i + 1 < len(right) and not ctx.right[right[i][1]:right[i + 1][0]].strip(" -"):
+                i += 1
+            return right[i][2], "right"
     comma = ctx.left.rfind(",")
     left = _find_cues(ctx.left)
     near_left = [h for h in left if h[0] > comma]
@@ -225,18 +229,31 @@ def classify(text: str, span: tuple[int, int], mentions: list[Mention], paper_id
                 cue2, side2 = pick_cue(ctx, mention)
                 if cue2 is not None:
                     cue, side = cue2, side2
-            if cue is None and prev is not None and _sibling(text, prev[0], mention):
+            sibling = prev is not None and _sibling(text, prev[0], mention)
+            if cue is None and sibling:
                 cue, side = prev[1], "sibling"
-            claim = _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id)
+            claim = _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
+                           changed_before=bool(sibling and prev[2].form in ("delta", "percent")))
             if claim:
                 claim.list_pos, claim.list_len = group.index(mention), len(group)
+                if prev is not None and claim.qualifier is None and prev[2].qualifier == "up_to" \
+                        and _coordinated(text, prev[0], mention):
+                    claim.qualifier = "up_to"   # "up to 3.6x layer-wise and 2.2x end-to-end"
                 out.append(claim)
-                prev = (mention, cue)
+                prev = (mention, cue, claim)
     return out
 
 
 _SIBLING_GAP = regex.compile(r"(?i)\A[\s,;(]*(?:(?:and|or|to|for|on|by|in|of|with|vs\.?|while|compared to|"
                              r"the|a|an|respectively|on average|from)\b[\s,;(]*|[\p{Lu}\d][\w\-.+/]*[\s,;(]*){0,6}\Z")
+
+
+_COORDINATED = regex.compile(r"(?i)\A[^.;:()]{0,40}\band\s+(?:\S+\s+){0,1}\Z")
+
+
+def _coordinated(text: str, prev: Mention, mention: Mention) -> bool:
+    """Two quantities of one kind joined by "and" after a short phrase."""
+    return prev.kind == mention.kind and bool(_COORDINATED.match(text[prev.end:mention.start]))
 
 
 def _sibling(text: str, prev: Mention, mention: Mention) -> bool:
@@ -248,7 +265,8 @@ def _sibling(text: str, prev: Mention, mention: Mention) -> bool:
     return len(gap) <= 60 and bool(_SIBLING_GAP.match(gap))
 
 
-def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id) -> Claim | None:
+def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
+           changed_before: bool = False) -> Claim | None:
     kind = mention.kind
     if mention.rule in ("num.year", "num.reference"):
         return None
@@ -305,9 +323,9 @@ def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id) -
     if ctype == "accuracy":
         metric = (lexicon.metric_by_name().get(mention.metric.lower()) if mention.metric else None) \
             or _metric_near(sentence, rel_pos)
-        if kind in ("percent", "points"):
+        if kind in ("percent", "points") or (kind == "physical" and ctype == "accuracy"):
             changed = _CHANGE_LEFT.search(ctx.left[-50:]) or _CHANGE_RIGHT.match(ctx.right) \
-                or mention.sign in ("+", "-", "−")
+                or mention.sign in ("+", "-", "−") or changed_before
             if changed:
                 if kind == "percent" and (_RELATIVE.search(ctx.left[-40:] + ctx.right[:40])
                                           or (metric is not None and not metric.percentage)):
@@ -317,7 +335,8 @@ def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id) -
     direction = _direction(ctx, mention, metric) if ctype == "accuracy" and form in ("delta", "percent") else None
     factor = factor_max = None
     if ctype in relative:
-        worse = bool(lexicon.worse_pattern().search(ctx.left[-40:] + " " + ctx.right[:40]))
+        near = ctx.left[-30:] + " " + ctx.right[:25]
+        worse = bool(lexicon.worse_pattern().search(near)) and not _REDUCING.search(ctx.left[-40:])
         factor = _factor(form, mention.value, measure, worse)
         factor_max = _factor(form, mention.value_max, measure, worse) if mention.value_max is not None else None
         if factor is not None and factor_max is not None and factor_max < factor:

@@ -32,9 +32,11 @@ def extract(paper: Paper) -> Extraction:
     out = Extraction(hardware=hw)
     claimed: set[int] = set()
     last_baseline: str | None = None
+    last_dataset: str | None = None
     for span in sentences.split(text):
         inside = [m for m in mentions if span[0] <= m.start < span[1]]
         if not inside:
+            last_dataset = attributes.carry_dataset([], text, span, last_dataset)
             continue
         if len(inside) > MAX_MENTIONS_PER_SENTENCE:
             out.problems.append(Problem(
@@ -46,6 +48,7 @@ def extract(paper: Paper) -> Extraction:
         found = claims.classify(text, span, inside, paper.paper_id)
         attributes.attach(found, text, span, hw)
         last_baseline = attributes.carry_baseline(found, last_baseline)
+        last_dataset = attributes.carry_dataset(found, text, span, last_dataset)
         for c in found:
             normalize.claim(c)
             claimed.add(c.char_start)
