@@ -113,42 +113,62 @@ def _problem_row(p: Problem) -> dict:
             "reason": p.reason, "row": p.raw}
 
 
-def index_sources(files: list[Path], errors: list[str]) -> tuple[dict[str, list[str]], set[Path]]:
+@dataclass
+class SourceIndex:
+    """Which files hold each paper, kept small for millions of papers: a bit
+    per file for every paper id, and a set of the ids met more than once."""
+    files: list[str]
+    bits: dict[str, int] = field(default_factory=dict)
+    repeated: set[str] = field(default_factory=set)
+
+    def add(self, pid: str, file_no: int) -> None:
+        if pid in self.bits:
+            self.repeated.add(pid)
+        self.bits[pid] = self.bits.get(pid, 0) | (1 << file_no)
+
+    def sources(self, pid: str) -> list[str]:
+        b = self.bits.get(pid, 0)
+        return [name for i, name in enumerate(self.files) if b >> i & 1]
+
+    def __len__(self) -> int:
+        return len(self.bits)
+
+
+def index_sources(files: list[Path], errors: list[str]) -> tuple[SourceIndex, set[Path]]:
     """First pass: every paper's source files, and the files that cannot be read."""
-    index: dict[str, list[str]] = {}
+    index = SourceIndex([f.name for f in files])
     bad: set[Path] = set()
-    for f in files:
+    for i, f in enumerate(files):
         try:
             for rec in read_file(f):
                 if isinstance(rec, RawPaper):
-                    srcs = index.setdefault(paper_id(rec.title), [])
-                    if rec.source not in srcs:
-                        srcs.append(rec.source)
+                    index.add(paper_id(rec.title), i)
         except InputError as e:
             errors.append(str(e))
             bad.add(f)
     return index, bad
 
 
-def stream_papers(files: list[Path], index: dict[str, list[str]]) -> Iterator[Paper | dict]:
+def stream_papers(files: list[Path], index: SourceIndex) -> Iterator[Paper | dict]:
     """Second pass: each paper once, at its first occurrence, with all its
     sources; and, in input order, a rejected row for each input problem."""
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}      # only for ids met more than once
     for f in files:
         for rec in read_file(f):
             if isinstance(rec, Problem):
                 yield _problem_row(rec)
                 continue
             pid = paper_id(rec.title)
-            if pid in seen:
-                if seen[pid] != hash(rec.abstract):
-                    yield _problem_row(Problem(
-                        rec.source, rec.line, "papers",
-                        f"duplicate title {pid} with a different abstract; the first is kept",
-                        rec.abstract[:2000]))
-                continue
-            seen[pid] = hash(rec.abstract)
-            yield Paper(pid, rec.title, rec.abstract, index.get(pid, [rec.source]),
+            if pid in index.repeated:
+                if pid in seen:
+                    if seen[pid] != hash(rec.abstract):
+                        yield _problem_row(Problem(
+                            rec.source, rec.line, "papers",
+                            f"duplicate title {pid} with a different abstract; the first is kept",
+                            rec.abstract[:2000]))
+                    continue
+                seen[pid] = hash(rec.abstract)
+            yield Paper(pid, rec.title, rec.abstract, index.sources(pid) or [rec.source],
                         rec.published, rec.published_text, rec.n_authors, rec.external_id)
 
 

@@ -3,6 +3,7 @@ in one DuckDB file, written to a temporary file and renamed into place."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -17,7 +18,9 @@ def write(out_dir: Path) -> Path:
     target = out_dir / "claims.duckdb"
     tmp = out_dir / ".claims.duckdb.tmp"
     tmp.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
+    # bounded memory however large the tables: DuckDB spills to disk past the limit
+    con = duckdb.connect(str(tmp), config={"memory_limit": "128MB", "threads": 1,
+                                           "temp_directory": str(out_dir / ".duckdb.tmp")})
     try:
         for t in TABLES:
             con.execute(f"create table {t} as select * from read_parquet(?)", [str(out_dir / f"{t}.parquet")])
@@ -26,5 +29,6 @@ def write(out_dir: Path) -> Path:
         con.execute((SCHEMAS / "views.sql").read_text())
     finally:
         con.close()
+        shutil.rmtree(out_dir / ".duckdb.tmp", ignore_errors=True)
     os.replace(tmp, target)
     return target
