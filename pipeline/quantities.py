@@ -67,6 +67,8 @@ class _Units:
     cardinal_factor: regex.Pattern
     cardinal_physical: regex.Pattern
     cardinals: dict
+    verbal: frozenset
+    verbal_object: regex.Pattern
 
 
 @functools.cache
@@ -109,6 +111,8 @@ def units() -> _Units:
         cardinal_physical=regex.compile(
             rf"(?i)(?<![\p{{L}}-])(?P<w>{card_alt}) (?P<u>{phys_alt})(?![\p{{L}}])"),
         cardinals=cards,
+        verbal=frozenset(w.lower() for w in q["verbal_factor_words"]),
+        verbal_object=regex.compile(r"(?i)\s+(?:" + "|".join(q["factor_word_objects"]) + r")\b"),
     )
 
 
@@ -156,6 +160,8 @@ def _number_words(text: str) -> list[Mention]:
     out = []
     for m in u.factor_words.finditer(text):
         w = m.group().lower()
+        if w in u.verbal and not u.verbal_object.match(text, m.end()):
+            continue
         out.append(Mention(m.start(), m.end(), m.group(), u.factor_values[w], None, "x",
                            "factor", "word.factor", qualifier=u.word_qualifiers.get(w)))
     for m in u.cardinal_factor.finditer(text):
