@@ -19,7 +19,7 @@ def write(out_dir: Path) -> Path:
     tmp = out_dir / ".claims.duckdb.tmp"
     tmp.unlink(missing_ok=True)
     # bounded memory however large the tables: DuckDB spills to disk past the limit
-    con = duckdb.connect(str(tmp), config={"memory_limit": "128MB", "threads": 1,
+    con = duckdb.connect(str(tmp), config={"memory_limit": "64MB", "threads": 1, "preserve_insertion_order": True,
                                            "temp_directory": str(out_dir / ".duckdb.tmp")})
     try:
         for t in TABLES:

@@ -31,24 +31,12 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def decode(data: bytes, path: Path) -> tuple[str, list[Problem]]:
-    """UTF-8 text (a BOM is dropped); undecodable bytes become U+FFFD and are reported."""
-    if b"\x00" in data[:8192]:
-        raise UnknownFormatError(path, "binary content (NUL bytes)")
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError as e:
-        line = data[:e.start].count(b"\n") + 1
-        text = data.decode("utf-8-sig", errors="replace")
-        return text, [Problem(str(path.name), line, "papers",
-                              f"invalid UTF-8 at byte {e.start}; replaced by U+FFFD", "")]
-
-
-def sniff(path: Path, text: str) -> str:
+def sniff(path: Path, head: str) -> str:
+    """The format of a file, by extension, else by its first characters."""
     kind = EXTENSIONS.get(path.suffix.lower())
     if kind:
         return kind
-    head = text.lstrip()[:4096]
+    head = head.lstrip()
     if head.startswith("{"):
         return "jsonl"
     first = head.splitlines()[0].lower() if head else ""
@@ -58,10 +46,37 @@ def sniff(path: Path, text: str) -> str:
                                    f"starting {head[:40]!r}")
 
 
+def _lines(path: Path, problems: list[Problem]) -> Iterator[str]:
+    """The file's lines, decoded one at a time (a UTF-8 BOM is dropped; a line
+    with invalid UTF-8 is decoded with U+FFFD and reported), so memory does
+    not grow with the file."""
+    with open(path, "rb") as f:
+        for i, raw in enumerate(f, 1):
+            if i == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                problems.append(Problem(path.name, i, "papers",
+                                        f"invalid UTF-8 at byte {e.start} of the line; replaced by U+FFFD", ""))
+                yield raw.decode("utf-8", errors="replace")
+
+
 def read_file(path: Path) -> Iterator[RawPaper | Problem]:
-    """Every entry of one file. Whole-file problems are raised; line problems yielded."""
-    text, problems = decode(path.read_bytes(), path)
-    yield from problems
-    if not text.strip():
+    """Every entry of one file, streamed. Whole-file problems are raised; line
+    problems are yielded as Problem records in file order."""
+    with open(path, "rb") as f:
+        head_bytes = f.read(8192)
+    if b"\x00" in head_bytes:
+        raise UnknownFormatError(path, "binary content (NUL bytes)")
+    head = head_bytes.decode("utf-8", errors="replace").lstrip("\ufeff")
+    if not head.strip():
         raise InputError(path, None, "at least one entry", "an empty file")
-    yield from PARSERS[sniff(path, text)](text, path.name)
+    parser = PARSERS[sniff(path, head)]
+    problems: list[Problem] = []
+    for rec in parser(_lines(path, problems), path.name):
+        if problems:
+            yield from problems
+            problems.clear()
+        yield rec
+    yield from problems

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import regex
 
@@ -47,10 +47,11 @@ def parse_date(text: str) -> tuple[dt.date | None, bool]:
         return None, True
 
 
-def _blocks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
+def _blocks(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
     """Runs of non-blank lines, with the 1-based number of their first line."""
     start, run = 0, []
     for i, line in enumerate(lines, 1):
+        line = line.rstrip("\r\n")
         if line.strip():
             if not run:
                 start = i
@@ -80,10 +81,12 @@ def _meta(block: list[str]) -> tuple[int | None, dt.date | None, str | None]:
     return n_authors, date, date_text
 
 
-def parse_listing(text: str, source: str) -> Iterator[RawPaper | Problem]:
-    """Entries of one listing dump, in file order; furniture is skipped."""
+def parse_listing(lines: Iterable[str] | str, source: str) -> Iterator[RawPaper | Problem]:
+    """Entries of one listing dump (its lines, or its text), in file order;
+    furniture is skipped."""
     furniture = _knowledge()[0]
-    lines = text.splitlines()
+    if isinstance(lines, str):
+        lines = lines.splitlines()
     title: tuple[int, str] | None = None
     current: dict | None = None
     seen_paper = False

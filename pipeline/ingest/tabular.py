@@ -8,7 +8,7 @@ import datetime as dt
 import io
 import json
 import re
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..records import Problem, RawPaper
 
@@ -62,8 +62,10 @@ def record_to_paper(rec: dict, source: str, line: int) -> RawPaper | Problem:
                     external_id=str(ext) if ext not in (None, "") else None)
 
 
-def parse_jsonl(text: str, source: str) -> Iterator[RawPaper | Problem]:
-    for i, line in enumerate(text.splitlines(), 1):
+def parse_jsonl(lines: Iterable[str] | str, source: str) -> Iterator[RawPaper | Problem]:
+    if isinstance(lines, str):
+        lines = lines.splitlines()
+    for i, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
@@ -78,8 +80,8 @@ def parse_jsonl(text: str, source: str) -> Iterator[RawPaper | Problem]:
         yield record_to_paper(rec, source, i)
 
 
-def parse_csv(text: str, source: str) -> Iterator[RawPaper | Problem]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+def parse_csv(lines: Iterable[str] | str, source: str) -> Iterator[RawPaper | Problem]:
+    reader = csv.DictReader(io.StringIO(lines, newline="") if isinstance(lines, str) else lines)
     fields = [f.strip().lower() for f in (reader.fieldnames or [])]
     if "title" not in fields or not any(k in fields for k in ABSTRACT_KEYS):
         yield Problem(source, 1, "papers",
