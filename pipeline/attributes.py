@@ -20,17 +20,13 @@ _NAME = regex.compile(
 FALLBACK_TO_FIRST_NAME = True
 # A name inside a prepositional phrase ("on Llama2-7B", "of ViT-H") is what
 # the claim was measured on, not who makes it.
-_IN_PHRASE = regex.compile(
-    r"(?i)\b(?:on|of|to|in|for|from|than|over|at|under|using|via|into|across|between|against|"
-    r"like|as|such as|versus|vs\.?|compared to|compared with|teacher|e\.g\.,?|i\.e\.,?)\s+"
-    r"(?:(?:the|a|an|our|its|their)\s+)?(?:[\w\-/.]+\s+){0,2}\Z")
-_RESPECTIVELY = regex.compile(r"(?i)\brespectively\b")
-_TRAILING_WORDS = regex.compile(r"(?i)(?:\s+(?:and|or|the|a|an|of|its|their))+\Z")
-_EMPTY_PHRASE = regex.compile(r"(?i)(?:the|a|an|that|those|it|them|this|baseline|baselines|\W*)"
-                              r"|(?:at|in|on|for|by|with|to|of|from|into|during|across|through)\b.*")
-_EXAMPLES_INTRO = regex.compile(r"(?i)(?:\bi\.e\.|\be\.g\.|\bsuch as|\blike|\bincluding|\bnamely)[,:]?\s+")
+_IN_PHRASE = lexicon.pattern("in_phrase")
+_RESPECTIVELY = lexicon.pattern("respectively")
+_TRAILING_WORDS = lexicon.pattern("trailing_words")
+_EMPTY_PHRASE = lexicon.pattern("empty_phrase")
+_EXAMPLES_INTRO = lexicon.pattern("examples_intro")
 _NUMBERISH = regex.compile(r"[\d.,]+\w?")
-_BY_DOING = regex.compile(r"(?i)\s*(?:by|with|after|when)\s+\w+ing\s+(?P<n>\S+)")
+_BY_DOING = lexicon.pattern("by_doing")
 _SPLIT_LIST = regex.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+")
 
 
@@ -47,7 +43,8 @@ def _baseline_patterns():
 @functools.cache
 def _subject_patterns():
     a = lexicon.attributes()
-    verbs = regex.compile(r"(?i)\A\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:(?:also|further|still|only|consistently|significantly|even|then|thus|can|could|successfully|notably)\s+)*(?:" + a["subject"]["verbs"] + r")\b")
+    verbs = regex.compile(r"(?i)\A\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:(?:" + a["subject"]["adverbs"] + r")\s+)*(?:"
+                          + a["subject"]["verbs"] + r")\b")
     return verbs, frozenset(a["subject"]["not_names"])
 
 
@@ -73,9 +70,8 @@ def _noun_phrase(sentence: str, pos: int, allow_commas: bool = False) -> tuple[s
     return np, pos, pos + len(np)
 
 
-_LEADING_COMPARISON = regex.compile(
-    r"(?i)\A\s*(?:\w+,\s+)?(?:compared (?:to|with)|in comparison (?:to|with)|relative to|against|over)\s+")
-_PURE_NUMBER = regex.compile(r"(?i)over\s+(?:\d[\d.,]*(?![\p{L}\d])|the course|time|a\s+(?:wide|broad|range))")
+_LEADING_COMPARISON = lexicon.pattern("leading_comparison")
+_PURE_NUMBER = lexicon.pattern("pure_number")
 
 
 def baseline(sentence: str, rel_start: int, rel_end: int, list_pos: int, list_len: int,

@@ -19,18 +19,13 @@ from .records import Claim, Mention
 from .schemas import vocabularies
 
 LEFT_CHARS, RIGHT_CHARS, NEAR_RIGHT = 110, 90, 32
-_CLAUSE_BREAK = regex.compile(r"[;:]|,\s+(?:while|whereas|but)\b|\bwhile\b")
-_OF_RIGHT = regex.compile(r"(?i)\A\s*(?:of|the)\b")
-_TO_LEFT = regex.compile(r"(?i)(?<!up )\b(?:to|in|at|using|requires?|needs?|with)\s+(?:only\s+|just\s+|merely\s+)?\Z")
-_BY_LEFT = regex.compile(r"(?i)\bby\s+(?:\S+\s+){0,3}\Z")
-_RELATIVE = regex.compile(r"(?i)\brelative\b")
-_CHANGE_LEFT = regex.compile(
-    r"(?i)(?:\bby|improv\w*|gains?|increas\w*|decreas\w*|drops?|declines?|degradation|boost\w*|"
-    r"reduc\w*|outperform\w*|surpass\w*|higher|lower|enhanc\w*|sacrific\w*|increment)"
-    r"(?:\s+\S+){0,4}\s*\Z")
-_CHANGE_RIGHT = regex.compile(
-    r"(?i)\A\s*(?:\S+\s+){0,4}?(?:higher|lower|more|less|better|worse|improvements?|gains?|"
-    r"increases?|drops?|declines?|decreases?|degradation|reductions?|absolute|relative|boost)\b")
+_CLAUSE_BREAK = lexicon.pattern("clause_break")
+_OF_RIGHT = lexicon.pattern("of_right")
+_TO_LEFT = lexicon.pattern("to_left")
+_BY_LEFT = lexicon.pattern("by_left")
+_RELATIVE = lexicon.pattern("relative")
+_CHANGE_LEFT = lexicon.pattern("change_left")
+_CHANGE_RIGHT = lexicon.pattern("change_right")
 
 
 @dataclass
@@ -73,17 +68,14 @@ def _find_cues(window: str) -> tuple:
     return tuple(kept)
 
 
-_REDUCING = regex.compile(r"(?i)\b(?:reduc\w*|lower\w*|cut\w*|sav\w*|decreas\w*|eliminat\w*|minimi\w*|less|fewer)\b")
-_AVERAGE_BEFORE = regex.compile(r"(?i)\b(?:on average|an average of|average|averaged|mean)\b(?:\s+\S+){0,4}\s*\Z")
-_MEAN_OF_METRIC = regex.compile(r"(?i)\bmean\s+(?:end|latency|time)")
-_AVERAGE_AFTER = regex.compile(r"(?i)\A\s*(?:average|on average)\b")
-_RESPECTIVELY = regex.compile(r"(?i)\brespectively\b")
-_OUTPERFORM = regex.compile(r"(?i)\b(?:outperform\w*|surpass\w*|beat\w*|exceed\w*)\b")
-_EFFICIENCY_CHANGE = regex.compile(
-    r"(?i)\b(?:by|reduc\w*|improv\w*|faster|slower|slow\w*|higher|lower|less|fewer|more|sav\w*|"
-    r"cut\w*|speed[- ]?ups?|gains?|decreas\w*|increas\w*|drops?|accelerat\w*|overheads?|smaller|"
-    r"of|to|only|boost\w*|shrink\w*|compress\w*|lower\w*|reduction|decline\w*|cheaper|larger|better)\b|[+\-−]\s*\Z")
-_NEAR_GAP = regex.compile(r"[,(]|\b(?:than|over|compared|and|on|for|with|without|while|at)\b")
+_REDUCING = lexicon.pattern("reducing")
+_AVERAGE_BEFORE = lexicon.pattern("average_before")
+_MEAN_OF_METRIC = lexicon.pattern("mean_of_metric")
+_AVERAGE_AFTER = lexicon.pattern("average_after")
+_RESPECTIVELY = lexicon.pattern("respectively")
+_OUTPERFORM = lexicon.pattern("outperform")
+_EFFICIENCY_CHANGE = lexicon.pattern("efficiency_change")
+_NEAR_GAP = lexicon.pattern("near_gap")
 
 
 def pick_cue(ctx: _Context, mention: Mention):
@@ -244,11 +236,10 @@ def classify(text: str, span: tuple[int, int], mentions: list[Mention], paper_id
     return out
 
 
-_SIBLING_GAP = regex.compile(r"(?i)\A[\s,;(]*(?:(?:and|or|to|for|on|by|in|of|with|vs\.?|while|compared to|"
-                             r"the|a|an|respectively|on average|from)\b[\s,;(]*|[\p{Lu}\d][\w\-.+/]*[\s,;(]*){0,6}\Z")
+_SIBLING_GAP = lexicon.pattern("sibling_gap")
 
 
-_COORDINATED = regex.compile(r"(?i)\A[^.;:()]{0,40}\band\s+(?:\S+\s+){0,1}\Z")
+_COORDINATED = lexicon.pattern("coordinated")
 
 
 def _coordinated(text: str, prev: Mention, mention: Mention) -> bool:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import regex
 
-from . import resources
+from . import lexicon, resources
 from .quantities import parse_number
 from .records import HardwareMention
 
@@ -44,7 +44,7 @@ def _background() -> regex.Pattern:
 
 _COUNT = regex.compile(r"(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*(?:[x×]\s*)?(?:\p{L}+\s+){0,1}\Z")
 _WORD_COUNTS = {"two": 2, "four": 4, "eight": 8, "sixteen": 16, "single": 1, "one": 1, "a single": 1}
-_WORD_COUNT = regex.compile(r"(?i)\b(?P<w>a single|single|two|four|eight|sixteen)\s+\Z")
+_WORD_COUNT = lexicon.pattern("word_count")
 
 
 def _count(text: str, start: int) -> int | None:

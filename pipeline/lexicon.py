@@ -122,3 +122,13 @@ def dataset_after_value() -> regex.Pattern:
 def share_of(cue: Cue) -> regex.Pattern:
     """ "of the FLOPs" after a percentage: a fraction of what the cue names."""
     return regex.compile(r"(?i)\A\s*of\s+(?:the\s+)?(?:\S+\s+){0,3}?" + _scoped(cue.pattern))
+
+
+@functools.cache
+def pattern(name: str) -> regex.Pattern:
+    """A context pattern of resources/context.toml, compiled."""
+    patterns = resources.toml("context.toml")
+    if name not in patterns:
+        from .errors import ResourceError
+        raise ResourceError("pipeline/resources/context.toml", None, f"a pattern named {name!r}")
+    return regex.compile(patterns[name])
