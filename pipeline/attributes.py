@@ -9,7 +9,7 @@ import functools
 
 import regex
 
-from . import lexicon
+from . import lexicon, quantities
 from .records import Claim, HardwareMention
 
 _NAME = regex.compile(
@@ -35,7 +35,7 @@ def _baseline_patterns():
     a = lexicon.attributes()["baseline"]
     intro = regex.compile(r"(?i)(?<![\p{L}\-])(?:" + a["after"] + r")\s+")
     verbs = regex.compile(r"(?i)(?<![\p{L}\-])(?:" + a["verbs"] + r")\s+")
-    words = r"(?i)\s+(?:" + a["stop_words"] + r")(?![\p{L}\-])|\.(?:\s|\Z)|\s+\d|\s*[;:()\[\]"
+    words = r"(?i)\s+(?:" + a["stop_words"] + r")(?![\p{L}\-])|\.(?:\s|\Z)|\s+\d[\d.,]*(?![\p{L}\d\-])|\s*[;:()\[\]"
     # a list of baselines ("A, B, and C ..., respectively") may hold commas
     return intro, verbs, (regex.compile(words + ",]"), regex.compile(words + "]")), int(a["max_words"])
 
@@ -48,6 +48,12 @@ def _subject_patterns():
     return verbs, frozenset(a["subject"]["not_names"])
 
 
+def _is_quantity(token: str) -> bool:
+    """ "100ms", "3", "2x" are quantities; "3DGS", "3D-Cube" are names."""
+    found = quantities.find(token)
+    return bool(found) and found[0].start == 0 and found[0].end >= len(token.rstrip(".,"))
+
+
 def _noun_phrase(sentence: str, pos: int, allow_commas: bool = False) -> tuple[str, int, int] | None:
     _, _, stops, max_words = _baseline_patterns()
     rest = sentence[pos:]
@@ -58,7 +64,7 @@ def _noun_phrase(sentence: str, pos: int, allow_commas: bool = False) -> tuple[s
     if np.lower().startswith(("that of ", "those of ")):
         trim = np.index(" of ") + 4
         np, pos = np[trim:], pos + trim
-    if not np or np[0].isdigit():
+    if not np or _is_quantity(np.split()[0]):
         return None
     words = np.split()
     if not words or len(words) > max_words + (6 if allow_commas else 0):
@@ -78,8 +84,9 @@ def baseline(sentence: str, rel_start: int, rel_end: int, list_pos: int, list_le
              absolute: bool = False):
     """The baseline of a claim at [rel_start, rel_end) in `sentence`, with its span.
 
-    An introducing phrase after the claim ("2x faster than X") is preferred;
-    one before it ("outperforms X by 2x") otherwise. A sentence opening with "Compared to X," compares
+    An introducing phrase after the claim anywhere in its sentence ("2x
+    faster ... compared to X") is preferred; one before it ("outperforms X by
+    2x") otherwise. A sentence opening with "Compared to X," compares
     every claim in it with X. An absolute value takes a baseline only from a
     phrase before it ("surpasses X with an accuracy of 50.9%").
     """
@@ -95,7 +102,7 @@ def baseline(sentence: str, rel_start: int, rel_end: int, list_pos: int, list_le
     after = [m for m in cands if m.start() >= rel_end]
     before = [m for m in cands if m.end() <= rel_start]
     chosen = None
-    if after and not absolute and (not before or after[0].start() - rel_end < 60):
+    if after and not absolute:
         chosen = after[0]
     elif before and rel_start - before[-1].end() < 100:
         chosen = before[-1]

@@ -225,7 +225,8 @@ def classify(text: str, span: tuple[int, int], mentions: list[Mention], paper_id
             if cue is None and sibling:
                 cue, side = prev[1], "sibling"
             claim = _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
-                           changed_before=bool(sibling and prev[2].form in ("delta", "percent")))
+                           changed_before=bool(sibling and prev[2].form in ("delta", "percent")),
+                           score_sibling=bool(sibling and prev[2].claim_type == "accuracy"))
             if claim:
                 claim.list_pos, claim.list_len = group.index(mention), len(group)
                 if prev is not None and claim.qualifier is None and prev[2].qualifier == "up_to" \
@@ -250,14 +251,16 @@ def _coordinated(text: str, prev: Mention, mention: Mention) -> bool:
 def _sibling(text: str, prev: Mention, mention: Mention) -> bool:
     """A quantity in a parallel phrase right after a claim ("77.7% for PIQA,
     66.1% for Winograde"; "from 1.20 to 1.12"; "2.45x (on average 1.58x)")."""
+    gap = text[prev.end:mention.start]
+    if {mention.kind, prev.kind} == {"bare", "percent"} and mention.kind == "bare" and gap.strip() == "(":
+        return True     # "1.93% (1.98+/-0.07)": a mean beside its best run
     if mention.kind != prev.kind and {mention.kind, prev.kind} != {"bare", "points"}:
         return False
-    gap = text[prev.end:mention.start]
     return len(gap) <= 60 and bool(_SIBLING_GAP.match(gap))
 
 
 def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
-           changed_before: bool = False) -> Claim | None:
+           changed_before: bool = False, score_sibling: bool = False) -> Claim | None:
     kind = mention.kind
     if mention.rule in ("num.year", "num.reference"):
         return None
@@ -303,7 +306,7 @@ def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
     elif kind == "physical":
         ctype, form = phys_type, "absolute"
     elif kind == "bare":
-        if not _bare_is_score(ctx, mention):
+        if not (score_sibling or _bare_is_score(ctx, mention)):
             return None
         ctype, form = "accuracy", "absolute"
     else:
