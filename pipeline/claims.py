@@ -26,6 +26,16 @@ _BY_LEFT = lexicon.pattern("by_left")
 _RELATIVE = lexicon.pattern("relative")
 _CHANGE_LEFT = lexicon.pattern("change_left")
 _CHANGE_RIGHT = lexicon.pattern("change_right")
+_REDUCING = lexicon.pattern("reducing")
+_AVERAGE_BEFORE = lexicon.pattern("average_before")
+_MEAN_OF_METRIC = lexicon.pattern("mean_of_metric")
+_AVERAGE_AFTER = lexicon.pattern("average_after")
+_RESPECTIVELY = lexicon.pattern("respectively")
+_OUTPERFORM = lexicon.pattern("outperform")
+_EFFICIENCY_CHANGE = lexicon.pattern("efficiency_change")
+_NEAR_GAP = lexicon.pattern("near_gap")
+_COORDINATED = lexicon.pattern("coordinated")
+_SIBLING_GAP = lexicon.pattern("sibling_gap")
 
 
 @dataclass
@@ -67,15 +77,6 @@ def _find_cues(window: str) -> tuple:
             last_end = h[1]
     return tuple(kept)
 
-
-_REDUCING = lexicon.pattern("reducing")
-_AVERAGE_BEFORE = lexicon.pattern("average_before")
-_MEAN_OF_METRIC = lexicon.pattern("mean_of_metric")
-_AVERAGE_AFTER = lexicon.pattern("average_after")
-_RESPECTIVELY = lexicon.pattern("respectively")
-_OUTPERFORM = lexicon.pattern("outperform")
-_EFFICIENCY_CHANGE = lexicon.pattern("efficiency_change")
-_NEAR_GAP = lexicon.pattern("near_gap")
 
 
 def pick_cue(ctx: _Context, mention: Mention):
@@ -237,10 +238,8 @@ def classify(text: str, span: tuple[int, int], mentions: list[Mention], paper_id
     return out
 
 
-_SIBLING_GAP = lexicon.pattern("sibling_gap")
 
 
-_COORDINATED = lexicon.pattern("coordinated")
 
 
 def _coordinated(text: str, prev: Mention, mention: Mention) -> bool:
