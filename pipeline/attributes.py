@@ -128,14 +128,19 @@ def baseline(sentence: str, rel_start: int, rel_end: int, list_pos: int, list_le
     return text, s, e
 
 
+@functools.cache
+def _adjective_suffixes() -> tuple[str, ...]:
+    return tuple(lexicon.attributes()["subject"]["not_name_suffixes"])
+
+
 def _is_name(token: str, not_names: frozenset) -> bool:
     if token in not_names or token.rstrip("s") in not_names or len(token) < 2:
         return False
     if token.isdigit() or _NUMBERISH.fullmatch(token):
         return False
-    if not (token[0].isupper() or token[0].isdigit() or any(c.isupper() for c in token[1:])):
-        return False   # lower-case words ("high-quality", "fine-tune") are never names
-    return True
+    if not any(c.isupper() for c in token):
+        return False   # lower-case words ("high-quality", "fine-tune", "4-bit") are never names
+    return not token.lower().endswith(_adjective_suffixes())
 
 
 def subject(sentence: str, rel_start: int, exclude: list[tuple[int, int]]) -> str | None:
