@@ -197,9 +197,14 @@ def carry_dataset(claims: list[Claim], text: str, span: tuple[int, int], previou
     return max(found)[1] if found else previous
 
 
-def dataset(sentence: str, rel: int) -> tuple[str, int, int] | None:
-    """The benchmark of a score: the nearest in its sentence, after it preferred."""
+def dataset(sentence: str, rel: int, rel_end: int | None = None) -> tuple[str, int, int] | None:
+    """The benchmark of a score: the one written right after it ("77.7% for
+    PIQA"), else the nearest in its sentence, after it preferred."""
     found = [(name, m.start(), m.end()) for name, pat in lexicon.datasets() for m in pat.finditer(sentence)]
+    if rel_end is not None and (m := lexicon.dataset_after_value().match(sentence, rel_end)):
+        right_after = [f for f in found if f[1] < m.end() <= f[2] or f[2] == m.end()]
+        if right_after:
+            return right_after[0]
     score = lambda f: (f[1] - rel) if f[1] >= rel else (rel - f[1]) * 1.5
     return min(found, key=score) if found else None
 
@@ -239,7 +244,7 @@ def attach(claims: list[Claim], text: str, span: tuple[int, int],
             baseline_span = (span[0] + b[1], span[0] + b[2])
         ds = None
         if c.claim_type == "accuracy":
-            ds = respective_dataset(sentence, re_, c) or dataset(sentence, rs)
+            ds = respective_dataset(sentence, re_, c) or dataset(sentence, rs, re_)
             c.dataset = ds[0] if ds else None
             if ds:
                 exclude.append((ds[1], ds[2]))

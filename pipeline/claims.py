@@ -36,6 +36,7 @@ _EFFICIENCY_CHANGE = lexicon.pattern("efficiency_change")
 _NEAR_GAP = lexicon.pattern("near_gap")
 _COORDINATED = lexicon.pattern("coordinated")
 _SIBLING_GAP = lexicon.pattern("sibling_gap")
+_SIBLING_END = lexicon.pattern("sibling_end")
 
 
 @dataclass
@@ -109,6 +110,9 @@ def respective_cues(ctx: _Context, n: int):
 
 
 def _is_setting(ctx: _Context, mention: Mention) -> bool:
+    bigger, trend = lexicon.not_a_result()
+    if bigger.match(ctx.right) or trend.search(ctx.left):
+        return True
     after, before = lexicon.not_claim()
     if mention.kind in ("factor",):
         return False
@@ -255,7 +259,7 @@ def _sibling(text: str, prev: Mention, mention: Mention) -> bool:
         return True     # "1.93% (1.98+/-0.07)": a mean beside its best run
     if mention.kind != prev.kind and {mention.kind, prev.kind} != {"bare", "points"}:
         return False
-    return len(gap) <= 60 and bool(_SIBLING_GAP.match(gap))
+    return len(gap) <= 60 and bool(_SIBLING_GAP.match(gap)) and bool(_SIBLING_END.search(gap))
 
 
 def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
@@ -279,7 +283,8 @@ def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
             return None
         ctype, form = cue.type, "fraction"
     elif kind == "percent":
-        if not cue and _OUTPERFORM.search(ctx.left[-60:]):
+        if not cue and (_OUTPERFORM.search(ctx.left[-60:]) or lexicon.dataset_after_value().match(ctx.right)):
+            # "surpasses X by 2.4%", "77.7% for PIQA": a score with no metric word
             cue = next(c for c in lexicon.cues() if c.type == "accuracy")
         if not cue:
             return None

@@ -42,6 +42,13 @@ def not_claim() -> tuple[regex.Pattern, regex.Pattern]:
     return regex.compile(r"(?i)\A\s*" + nc["after"]), regex.compile(r"(?i)" + nc["before"])
 
 
+@functools.cache
+def not_a_result() -> tuple[regex.Pattern, regex.Pattern]:
+    """(bigger, trend): settings made possible, and trends of the field."""
+    nc = resources.toml("cues.toml")["not_claim"]
+    return regex.compile(r"(?i)\A\s*" + nc["bigger"]), regex.compile(r"(?i)" + nc["trend"])
+
+
 @dataclass(frozen=True)
 class Metric:
     name: str
