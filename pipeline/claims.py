@@ -33,6 +33,7 @@ _AVERAGE_AFTER = lexicon.pattern("average_after")
 _RESPECTIVELY = lexicon.pattern("respectively")
 _OUTPERFORM = lexicon.pattern("outperform")
 _EFFICIENCY_CHANGE = lexicon.pattern("efficiency_change")
+_SHARE_RIGHT = lexicon.pattern("share_right")
 _NEAR_GAP = lexicon.pattern("near_gap")
 _COORDINATED = lexicon.pattern("coordinated")
 _SIBLING_GAP = lexicon.pattern("sibling_gap")
@@ -227,11 +228,11 @@ def classify(text: str, span: tuple[int, int], mentions: list[Mention], paper_id
                 if cue2 is not None:
                     cue, side = cue2, side2
             sibling = prev is not None and _sibling(text, prev[0], mention)
-            if cue is None and sibling:
+            if sibling and (cue is None or side in ("right_far", "left_far")):
                 cue, side = prev[1], "sibling"
             claim = _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
                            changed_before=bool(sibling and prev[2].form in ("delta", "percent")),
-                           score_sibling=bool(sibling and prev[2].claim_type == "accuracy"))
+                           score_sibling=bool(sibling and prev[2].claim_type == "accuracy"), side=side)
             if claim:
                 claim.list_pos, claim.list_len = group.index(mention), len(group)
                 if prev is not None and claim.qualifier is None and prev[2].qualifier == "up_to" \
@@ -263,7 +264,7 @@ def _sibling(text: str, prev: Mention, mention: Mention) -> bool:
 
 
 def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
-           changed_before: bool = False, score_sibling: bool = False) -> Claim | None:
+           changed_before: bool = False, score_sibling: bool = False, side: str | None = None) -> Claim | None:
     kind = mention.kind
     if mention.rule in ("num.year", "num.reference"):
         return None
@@ -283,13 +284,18 @@ def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
             return None
         ctype, form = cue.type, "fraction"
     elif kind == "percent":
-        if not cue and (_OUTPERFORM.search(ctx.left[-60:]) or lexicon.dataset_after_value().match(ctx.right)):
-            # "surpasses X by 2.4%", "77.7% for PIQA": a score with no metric word
+        weak = cue is None or side in ("right_far", "left_far")
+        if weak and (_OUTPERFORM.search(ctx.left[-60:]) or lexicon.dataset_after_value().match(ctx.right)):
+            # "surpasses X by 2.4%", "10.1% on MMLU": a score with no metric word near it
             cue = next(c for c in lexicon.cues() if c.type == "accuracy")
         if not cue:
             return None
         ctype = cue.type
-        if ctype in relative and not _EFFICIENCY_CHANGE.search(ctx.left[-50:] + " # " + ctx.right[:50]):
+        changed = _EFFICIENCY_CHANGE.search(ctx.left[-50:] + " # " + ctx.right[:50]) \
+            or _SHARE_RIGHT.match(ctx.right) or _TO_LEFT.search(ctx.left)
+        if ctype == "throughput" and changed and _EFFICIENCY_CHANGE.search(ctx.left[-50:] + " # " + ctx.right[:50]):
+            ctype = "speedup"   # "improves GPU utilization by 20%": a relative gain of a rate
+        if ctype in relative and not changed:
             # a share, not a change: "GPU throughput of 38%" is a utilization
             if cue.type == "speedup" and cue.measure == "rate":
                 ctype, form = "throughput", "absolute"

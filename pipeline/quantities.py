@@ -223,6 +223,9 @@ def find(text: str) -> list[Mention]:
                     value_max = parse_number(n2.group())
                     unit, rule = unit2, "num.range"
                     stop, text_end = unit2.end, unit2.text_end
+        if unit is not None and unit.kind == "percent" and text.startswith("ile", unit.end):
+            pos = unit.end   # "95%ile latency": a percentile's name, not a quantity
+            continue
         if unit is None and text[end_u:end_u + 1].isalpha():
             pos = end_u   # glued letters without a known unit: part of a name (3D, 4o, 2nd)
             while pos < len(text) and text[pos].isalnum():
