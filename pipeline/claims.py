@@ -18,7 +18,7 @@ from .quantities import units
 from .records import Claim, Mention
 from .schemas import vocabularies
 
-LEFT_CHARS, RIGHT_CHARS, NEAR_RIGHT = 110, 90, 32
+LEFT_CHARS, RIGHT_CHARS, NEAR_RIGHT = 110, 90, 40
 _CLAUSE_BREAK = lexicon.pattern("clause_break")
 _OF_RIGHT = lexicon.pattern("of_right")
 _TO_LEFT = lexicon.pattern("to_left")
@@ -202,8 +202,10 @@ def _bare_is_score(ctx: _Context, mention: Mention) -> bool:
                 or lexicon.dataset_after_value().match(right))
 
 
-def classify(text: str, span: tuple[int, int], mentions: list[Mention], paper_id: str) -> list[Claim]:
-    """Claims among the mentions of one sentence `text[span[0]:span[1]]`."""
+def classify(text: str, span: tuple[int, int], mentions: list[Mention], paper_id: str,
+             on_hardware: bool = False) -> list[Claim]:
+    """Claims among the mentions of one sentence `text[span[0]:span[1]]`;
+    `on_hardware` tells that the sentence names a device."""
     groups: dict = {}
     for m in mentions:
         groups.setdefault(m.list_id if m.list_id is not None else f"solo{m.start}", []).append(m)
@@ -227,12 +229,14 @@ def classify(text: str, span: tuple[int, int], mentions: list[Mention], paper_id
                 cue2, side2 = pick_cue(ctx, mention)
                 if cue2 is not None:
                     cue, side = cue2, side2
-            sibling = prev is not None and _sibling(text, prev[0], mention)
+            sibling = prev is not None and _sibling(text, prev[0], mention) \
+                and not any(prev[0].end <= o.start and o.end <= mention.start for o in mentions)
             if sibling and (cue is None or side in ("right_far", "left_far")):
                 cue, side = prev[1], "sibling"
             claim = _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
                            changed_before=bool(sibling and prev[2].form in ("delta", "percent")),
-                           score_sibling=bool(sibling and prev[2].claim_type == "accuracy"), side=side)
+                           score_sibling=bool(sibling and prev[2].claim_type == "accuracy"), side=side,
+                           on_hardware=on_hardware)
             if claim:
                 claim.list_pos, claim.list_len = group.index(mention), len(group)
                 if prev is not None and claim.qualifier is None and prev[2].qualifier == "up_to" \
@@ -263,8 +267,14 @@ def _sibling(text: str, prev: Mention, mention: Mention) -> bool:
     return len(gap) <= 60 and bool(_SIBLING_GAP.match(gap)) and bool(_SIBLING_END.search(gap))
 
 
+def _cue_of(claim_type: str) -> lexicon.Cue:
+    """The first cue of a claim type: the default when only the sentence's shape tells."""
+    return next(c for c in lexicon.cues() if c.type == claim_type)
+
+
 def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
-           changed_before: bool = False, score_sibling: bool = False, side: str | None = None) -> Claim | None:
+           changed_before: bool = False, score_sibling: bool = False, side: str | None = None,
+           on_hardware: bool = False) -> Claim | None:
     kind = mention.kind
     if mention.rule in ("num.year", "num.reference"):
         return None
@@ -285,9 +295,11 @@ def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
         ctype, form = cue.type, "fraction"
     elif kind == "percent":
         weak = cue is None or side in ("right_far", "left_far")
-        if weak and (_OUTPERFORM.search(ctx.left[-60:]) or lexicon.dataset_after_value().match(ctx.right)):
-            # "surpasses X by 2.4%", "10.1% on MMLU": a score with no metric word near it
-            cue = next(c for c in lexicon.cues() if c.type == "accuracy")
+        if weak and lexicon.dataset_after_value().match(ctx.right):
+            cue = _cue_of("accuracy")          # "10.1% on MMLU": a score of that benchmark
+        elif weak and _OUTPERFORM.search(ctx.left[-60:]):
+            # "outperforms X by 28%": on a named processor a speed-up, else a score
+            cue = _cue_of("speedup" if on_hardware else "accuracy")
         if not cue:
             return None
         ctype = cue.type

@@ -45,7 +45,8 @@ def extract(paper: Paper) -> Extraction:
                 f"{MAX_MENTIONS_PER_SENTENCE}; its quantities are kept, no claims extracted",
                 paper.paper_id))
             continue
-        found = claims.classify(text, span, inside, paper.paper_id)
+        on_hardware = any(span[0] <= h.char_start < span[1] for h in hw)
+        found = claims.classify(text, span, inside, paper.paper_id, on_hardware)
         attributes.attach(found, text, span, hw)
         last_baseline = attributes.carry_baseline(found, last_baseline)
         last_dataset = attributes.carry_dataset(found, text, span, last_dataset)
