@@ -183,6 +183,8 @@ def _factor(form: str, value: float, measure: str, worse: bool) -> float | None:
         return (1 / value if worse else value) if value > 0 else None
     if form == "fraction":
         share = value / 100 if value > 1 else value
+        if measure == "rate":        # "keeps 96% of the throughput": the rate fell
+            return share if share > 0 else None
         return 1 / share if share > 0 else None
     if form == "percent":
         p = value / 100
