@@ -27,6 +27,8 @@ _EMPTY_PHRASE = lexicon.pattern("empty_phrase")
 _EXAMPLES_INTRO = lexicon.pattern("examples_intro")
 _NUMBERISH = regex.compile(r"[\d.,]+\w?")
 _BY_DOING = lexicon.pattern("by_doing")
+_LEADING_COMPARISON = lexicon.pattern("leading_comparison")
+_PURE_NUMBER = lexicon.pattern("pure_number")
 _SPLIT_LIST = regex.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+")
 
 
@@ -64,20 +66,14 @@ def _noun_phrase(sentence: str, pos: int, allow_commas: bool = False) -> tuple[s
     if np.lower().startswith(("that of ", "those of ")):
         trim = np.index(" of ") + 4
         np, pos = np[trim:], pos + trim
-    if not np or _is_quantity(np.split()[0]):
-        return None
     words = np.split()
-    if not words or len(words) > max_words + (6 if allow_commas else 0):
-        if not words:
-            return None
+    if not words or _is_quantity(words[0]):
+        return None
+    if len(words) > max_words + (6 if allow_commas else 0):
         np = " ".join(words[:max_words])
     if _EMPTY_PHRASE.fullmatch(np):
         return None
     return np, pos, pos + len(np)
-
-
-_LEADING_COMPARISON = lexicon.pattern("leading_comparison")
-_PURE_NUMBER = lexicon.pattern("pure_number")
 
 
 def baseline(sentence: str, rel_start: int, rel_end: int, list_pos: int, list_len: int,
@@ -136,7 +132,7 @@ def _adjective_suffixes() -> tuple[str, ...]:
 def _is_name(token: str, not_names: frozenset) -> bool:
     if token in not_names or token.rstrip("s") in not_names or len(token) < 2:
         return False
-    if token.isdigit() or _NUMBERISH.fullmatch(token):
+    if _NUMBERISH.fullmatch(token):
         return False
     if not any(c.isupper() for c in token):
         return False   # lower-case words ("high-quality", "fine-tune", "4-bit") are never names
@@ -209,9 +205,6 @@ def dataset(sentence: str, rel: int, rel_end: int | None = None) -> tuple[str, i
     return min(found, key=score) if found else None
 
 
-HARDWARE_GENERIC_IN_SENTENCE = False
-
-
 def hardware_of(claim: Claim, in_sentence: list[HardwareMention],
                 exclude: tuple[int, int] | None = None) -> str | None:
     """The device a claim was measured on: a device named in its sentence,
@@ -233,6 +226,7 @@ def attach(claims: list[Claim], text: str, span: tuple[int, int],
     sentence = text[span[0]:span[1]]
     in_sentence = [h for h in hardware if span[0] <= h.char_start < span[1]]
     hw_spans = [(h.char_start - span[0], h.char_end - span[0]) for h in in_sentence]
+    not_subjects = _vocabulary_spans(sentence) if claims else []
     for c in claims:
         rs, re_ = c.char_start - span[0], c.char_end - span[0]
         b = baseline(sentence, rs, re_, c.list_pos, c.list_len, absolute=c.form == "absolute")
@@ -248,7 +242,7 @@ def attach(claims: list[Claim], text: str, span: tuple[int, int],
             c.dataset = ds[0] if ds else None
             if ds:
                 exclude.append((ds[1], ds[2]))
-        c.subject = subject(sentence, rs, exclude + _vocabulary_spans(sentence))
+        c.subject = subject(sentence, rs, exclude + not_subjects)
         c.hardware = hardware_of(c, in_sentence, baseline_span)
 
 

@@ -80,7 +80,6 @@ def _find_cues(window: str) -> tuple:
     return tuple(kept)
 
 
-
 def pick_cue(ctx: _Context, mention: Mention):
     """The cue a quantity is about: right after it, else nearest before (within
     its comma-delimited phrase first), else further after."""
@@ -120,27 +119,21 @@ def _is_setting(ctx: _Context, mention: Mention) -> bool:
     return bool(after.match(ctx.right)) or bool(before.search(ctx.left))
 
 
-def _qualifier(ctx: _Context, group: list[Mention], mention: Mention) -> str | None:
+def _qualifier(ctx: _Context, mention: Mention) -> str | None:
     before, after = lexicon.qualifier_patterns()
     found = set()
     if mention.qualifier:
         found.add(mention.qualifier)
-    for m in group:
-        if m.qualifier and m is not mention and m.rule.startswith("num") and m.qualifier == "at_least":
-            pass
-    left = ctx.left.rstrip()
-    tail = left[-40:]
+    tail = ctx.left.rstrip()[-40:]
     for q, pat in before:
-        if q == "average":
-            if _AVERAGE_BEFORE.search(tail) and not _MEAN_OF_METRIC.search(tail):
-                found.add(q)
-        elif pat.search(tail + " "):
+        if pat.search(tail + " "):
             found.add(q)
+    # averages may stand a few words away ("an average performance gain of")
+    if (_AVERAGE_BEFORE.search(tail) and not _MEAN_OF_METRIC.search(tail)) or _AVERAGE_AFTER.match(ctx.right):
+        found.add("average")
     for q, pat in after:
         if pat.match(ctx.right):
             found.add(q)
-    if _AVERAGE_AFTER.match(ctx.right):
-        found.add("average")
     for q in vocabularies()["qualifier"]:
         if q in found:
             return q
@@ -249,10 +242,6 @@ def classify(text: str, span: tuple[int, int], mentions: list[Mention], paper_id
     return out
 
 
-
-
-
-
 def _coordinated(text: str, prev: Mention, mention: Mention) -> bool:
     """Two quantities of one kind joined by "and" after a short phrase."""
     return prev.kind == mention.kind and bool(_COORDINATED.match(text[prev.end:mention.start]))
@@ -305,9 +294,9 @@ def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
         if not cue:
             return None
         ctype = cue.type
-        changed = _EFFICIENCY_CHANGE.search(ctx.left[-50:] + " # " + ctx.right[:50]) \
-            or _SHARE_RIGHT.match(ctx.right) or _TO_LEFT.search(ctx.left)
-        if ctype == "throughput" and changed and _EFFICIENCY_CHANGE.search(ctx.left[-50:] + " # " + ctx.right[:50]):
+        change_words = _EFFICIENCY_CHANGE.search(ctx.left[-50:] + " # " + ctx.right[:50])
+        changed = change_words or _SHARE_RIGHT.match(ctx.right) or _TO_LEFT.search(ctx.left)
+        if ctype == "throughput" and change_words:
             ctype = "speedup"   # "improves GPU utilization by 20%": a relative gain of a rate
         if ctype in relative and not changed:
             # a share, not a change: "GPU throughput of 38%" is a utilization
@@ -363,7 +352,7 @@ def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
         paper_id=paper_id, char_start=mention.start, char_end=mention.end, text=mention.text,
         sentence=sentence, claim_type=ctype, form=form, value=mention.value,
         value_max=mention.value_max, unit=mention.unit, factor=factor, factor_max=factor_max,
-        qualifier=_qualifier(ctx, group, mention), direction=direction,
+        qualifier=_qualifier(ctx, mention), direction=direction,
         metric=metric.name if metric and ctype in ("accuracy",) else None,
         rule=f"{mention.rule}>{cue.id if cue else 'default'}", sentence_start=span[0])
 

@@ -22,9 +22,10 @@ class Extraction:
 
 def extract(paper: Paper) -> Extraction:
     text = paper.abstract
+    source = paper.sources[0] if paper.sources else ""
     if len(text) > MAX_ABSTRACT_CHARS:
         return Extraction(problems=[Problem(
-            paper.sources[0] if paper.sources else "", None, "claims",
+            source, None, "claims",
             f"abstract of {len(text)} characters exceeds {MAX_ABSTRACT_CHARS}; not extracted",
             paper.paper_id)])
     hw = hardware.find(paper.paper_id, text)
@@ -40,7 +41,7 @@ def extract(paper: Paper) -> Extraction:
             continue
         if len(inside) > MAX_MENTIONS_PER_SENTENCE:
             out.problems.append(Problem(
-                paper.sources[0] if paper.sources else "", None, "claims",
+                source, None, "claims",
                 f"sentence at {span[0]}-{span[1]} has {len(inside)} quantities, more than "
                 f"{MAX_MENTIONS_PER_SENTENCE}; its quantities are kept, no claims extracted",
                 paper.paper_id))
