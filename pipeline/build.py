@@ -61,6 +61,26 @@ class Report:
     data_docs: Path | None = None
     seconds: float = 0.0
 
+    def tally(self, extracted: dict[str, int], rejected_by_table: dict[str, int], problems: int,
+              timings: dict[str, float], warnings: dict[str, int]) -> None:
+        """Add the figures of one processed batch."""
+        for t in TABLES:
+            self.extracted[t] += extracted[t]
+        for t, n in rejected_by_table.items():
+            self.rejected[t] = self.rejected.get(t, 0) + n
+        if problems:
+            self.rejected["input"] = self.rejected.get("input", 0) + problems
+        for s, v in timings.items():
+            self.timings[s] += v
+        for k, v in warnings.items():
+            self.warnings[k] = self.warnings.get(k, 0) + v
+        self.papers_seen += extracted["papers"]
+
+    def require_papers(self, inputs) -> None:
+        if self.papers_seen == 0:
+            raise TableValidationError("papers", "expect_table_row_count_to_be_between",
+                                       f"no paper in {', '.join(map(str, inputs))}")
+
     def summary(self) -> str:
         lines = [f"{'table':<12}{'extracted':>10}{'written':>10}{'rejected':>10}"]
         for t in ("papers", "claims", "quantities", "hardware"):
@@ -172,6 +192,18 @@ def stream_papers(files: list[Path], index: SourceIndex) -> Iterator[Paper | dic
                         rec.published, rec.published_text, rec.n_authors, rec.external_id)
 
 
+def input_batches(inputs: list[Path], batch_size: int, report: Report) -> tuple[Iterator[Batch], int]:
+    """The papers of the inputs in bounded batches, and how many papers there
+    are; files that cannot be read at all are noted in `report` and come first
+    as rejected rows."""
+    files = discover(inputs)
+    index, bad = index_sources(files, report.input_errors)
+    unreadable = [{"table": "papers", "source": m.split(":")[0], "line": None,
+                   "paper_id": None, "reason": m, "row": ""} for m in report.input_errors]
+    papers = stream_papers([f for f in files if f not in bad], index)
+    return batched(itertools.chain(unreadable, papers), batch_size), len(index)
+
+
 def batched(items: Iterable[Paper | dict], size: int) -> Iterator[Batch]:
     """Bounded batches of papers; problem rows travel with the batch they were met in."""
     batch = Batch([])
@@ -215,39 +247,23 @@ def build(inputs: list[Path], out_dir: Path, batch_size: int = DEFAULT_BATCH_SIZ
           on_batch: Callable[[BatchResult], None] | None = None) -> Report:
     start = time.perf_counter()
     report = Report()
-    files = discover(inputs)
-    index, bad = index_sources(files, report.input_errors)
-    good_files = [f for f in files if f not in bad]
-    unreadable = [{"table": "papers", "source": m.split(":")[0], "line": None,
-                   "paper_id": None, "reason": m, "row": ""} for m in report.input_errors]
-    batches = batched(itertools.chain(unreadable, stream_papers(good_files, index)), batch_size)
-    bar = _progress(len(index), sys.stderr.isatty() if progress is None else progress)
+    batches, n_papers = input_batches(inputs, batch_size, report)
+    bar = _progress(n_papers, sys.stderr.isatty() if progress is None else progress)
     pool = ProcessPoolExecutor(workers) if workers > 1 else None
     try:
         results = ordered_map(process_batch, batches, pool, window=2 * workers)
         with TableWriters(out_dir) as writers:
             for result in results:
-                for t in TABLES:
-                    report.extracted[t] += result.extracted[t]
-                for row in result.rows["rejected"]:
-                    report.rejected[row["table"]] = report.rejected.get(row["table"], 0) + 1
+                report.tally(result.extracted, collections.Counter(r["table"] for r in result.rows["rejected"]),
+                             len(result.problems), result.timings, result.warnings)
                 for t in TABLES:
                     writers.write(t, result.rows[t])
-                report.papers_seen += result.extracted["papers"]
-                for s, v in result.timings.items():
-                    report.timings[s] += v
-                for k, v in result.warnings.items():
-                    report.warnings[k] = report.warnings.get(k, 0) + v
-                if result.problems:
-                    report.rejected["input"] = report.rejected.get("input", 0) + len(result.problems)
-                    writers.write("rejected", result.problems)
+                writers.write("rejected", result.problems)
                 if bar:
                     bar.update(result.extracted["papers"])
                 if on_batch:
                     on_batch(result)
-            if report.papers_seen == 0:
-                raise TableValidationError("papers", "expect_table_row_count_to_be_between",
-                                           f"no paper in {', '.join(map(str, inputs))}")
+            report.require_papers(inputs)
             report.written = dict(writers.counts)
     finally:
         if pool:

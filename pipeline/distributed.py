@@ -12,7 +12,6 @@ are written under a temporary folder and moved into place at the end.
 from __future__ import annotations
 
 import collections
-import itertools
 import os
 import shutil
 import tempfile
@@ -21,10 +20,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from .build import Report, batched, index_sources, process_batch, stream_papers
+from .build import Report, input_batches, process_batch
 from .config import DEFAULT_BATCH_SIZE
-from .errors import TableValidationError
-from .ingest import discover
 from .schemas import TABLES, schema, to_arrow
 
 
@@ -51,12 +48,7 @@ def build(inputs: list[Path], out_dir: Path, batch_size: int = DEFAULT_BATCH_SIZ
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     report = Report()
-    files = discover(inputs)
-    index, bad = index_sources(files, report.input_errors)
-    unreadable = [{"table": "papers", "source": m.split(":")[0], "line": None,
-                   "paper_id": None, "reason": m, "row": ""} for m in report.input_errors]
-    batches = batched(itertools.chain(unreadable, stream_papers([f for f in files if f not in bad], index)),
-                      batch_size)
+    batches, _ = input_batches(inputs, batch_size, report)
     tmp = Path(tempfile.mkdtemp(prefix=".building-dask-", dir=out_dir))
     cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1,
                                                   processes=True, dashboard_address=None)
@@ -66,18 +58,10 @@ def build(inputs: list[Path], out_dir: Path, batch_size: int = DEFAULT_BATCH_SIZ
             pending: collections.deque = collections.deque()
 
             def collect(figures: dict) -> None:
+                report.tally(figures["extracted"], figures["rejected_tables"], figures["problems"],
+                             figures["timings"], figures["warnings"])
                 for t in TABLES:
-                    report.extracted[t] += figures["extracted"][t]
                     report.written[t] += figures["written"][t]
-                for t, n in figures["rejected_tables"].items():
-                    report.rejected[t] = report.rejected.get(t, 0) + n
-                if figures["problems"]:
-                    report.rejected["input"] = report.rejected.get("input", 0) + figures["problems"]
-                for s, v in figures["timings"].items():
-                    report.timings[s] += v
-                for k, v in figures["warnings"].items():
-                    report.warnings[k] = report.warnings.get(k, 0) + v
-                report.papers_seen += figures["extracted"]["papers"]
 
             for part, batch in enumerate(batches):
                 pending.append(client.submit(process_and_write, batch, part, str(tmp), pure=False))
@@ -85,9 +69,7 @@ def build(inputs: list[Path], out_dir: Path, batch_size: int = DEFAULT_BATCH_SIZ
                     collect(pending.popleft().result())
             while pending:
                 collect(pending.popleft().result())
-        if report.papers_seen == 0:
-            raise TableValidationError("papers", "expect_table_row_count_to_be_between",
-                                       f"no paper in {', '.join(map(str, inputs))}")
+        report.require_papers(inputs)
         for t in TABLES:
             folder = tmp / t
             folder.mkdir(exist_ok=True)

@@ -61,8 +61,15 @@ def declarations(table: str) -> tuple[dict, ...]:
     return tuple(out)
 
 
+@dataclass
+class _GX:
+    context: object
+    suites: dict
+    batch_defs: dict
+
+
 @functools.cache
-def _gx():
+def _gx() -> _GX:
     """One ephemeral GX context per process, with a suite and asset per table."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -70,7 +77,7 @@ def _gx():
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = ctx.data_sources.add_pandas("rows")
-    suites, batch_defs = {}, {"_context": ctx}
+    suites, batch_defs = {}, {}
     for table in VALIDATED:
         exps = []
         for d in declarations(table):
@@ -83,7 +90,7 @@ def _gx():
         suites[table] = ctx.suites.add(gx.ExpectationSuite(name=table, expectations=exps))
         asset = source.add_dataframe_asset(name=table)
         batch_defs[table] = asset.add_batch_definition_whole_dataframe(f"{table}-batch")
-    return suites, batch_defs
+    return _GX(ctx, suites, batch_defs)
 
 
 def _derived(table: str, df: pd.DataFrame, abstracts: dict[str, str]) -> pd.DataFrame:
@@ -118,10 +125,10 @@ def validate(table: str, rows: list[dict], abstracts: dict[str, str]) -> Outcome
             raise TableValidationError(table, "expect_table_row_count_to_be_between",
                                        "no paper in this batch")
         return Outcome([])
-    suites, batch_defs = _gx()
+    g = _gx()
     df = _derived(table, pd.DataFrame(rows), abstracts)
-    result = batch_defs[table].get_batch(batch_parameters={"dataframe": df}).validate(
-        suites[table], result_format={"result_format": "COMPLETE"})
+    result = g.batch_defs[table].get_batch(batch_parameters={"dataframe": df}).validate(
+        g.suites[table], result_format={"result_format": "COMPLETE"})
     reasons: dict[int, list[str]] = {}
     warnings: dict[str, int] = {}
     for r in result.results:
@@ -156,8 +163,8 @@ def data_docs(out_dir: Path, sample_rows: int = 20000) -> Path:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    suites, batch_defs = _gx()
-    ctx = batch_defs["_context"]
+    g = _gx()
+    ctx = g.context
     out_dir = Path(out_dir).resolve()
     tmp = Path(tempfile.mkdtemp(prefix=".data_docs-", dir=out_dir))
     site = f"site-{tmp.name}"
@@ -184,7 +191,7 @@ def data_docs(out_dir: Path, sample_rows: int = 20000) -> Path:
         df = _derived(table, pd.DataFrame(rows), abstracts)
         name = f"{table}-{tmp.name}"
         vd = ctx.validation_definitions.add(gx.ValidationDefinition(
-            name=name, data=batch_defs[table], suite=suites[table]))
+            name=name, data=g.batch_defs[table], suite=g.suites[table]))
         cp = ctx.checkpoints.add(gx.Checkpoint(
             name=name, validation_definitions=[vd],
             actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=[site])],
