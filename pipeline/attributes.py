@@ -163,40 +163,44 @@ def subject(sentence: str, rel_start: int, exclude: list[tuple[int, int]]) -> st
     return first_plain
 
 
-def _vocabulary_spans(sentence: str) -> list[tuple[int, int]]:
-    """Spans of dataset and metric names: never the subject of a claim."""
-    out = [(m.start(), m.end()) for _, p in lexicon.datasets() for m in p.finditer(sentence)]
-    out += [(m.start(), m.end()) for met in lexicon.metrics() for m in met.pattern.finditer(sentence)]
-    return out
+def _vocabulary_spans(sentence: str, datasets: list) -> list[tuple[int, int]]:
+    """Spans of dataset and metric names in a sentence: never the subject of a claim."""
+    return [(s, e) for s, e, _ in datasets] + [(s, e) for s, e, _ in lexicon.sentence_metrics(sentence)]
 
 
-def respective_dataset(sentence: str, rel_end: int, claim: Claim) -> tuple[str, int, int] | None:
+def in_sentence(hits: list[tuple[int, int, str]], span: tuple[int, int]) -> list[tuple[int, int, str]]:
+    """The (start, end, name) hits of the abstract that lie in a sentence, in
+    the sentence's own offsets."""
+    return [(s - span[0], e - span[0], n) for s, e, n in hits if span[0] <= s and e <= span[1]]
+
+
+def respective_dataset(sentence: str, rel_end: int, claim: Claim,
+                       datasets: list[tuple[int, int, str]]) -> tuple[str, int, int] | None:
     """"74.00% and 52.00% pass@1, respectively, on Mathvista and PathVQA"."""
     if claim.list_len < 2 or not _RESPECTIVELY.search(sentence):
         return None
-    after = sorted((m.start(), name, m.end()) for name, pat in lexicon.datasets()
-                   for m in pat.finditer(sentence, rel_end))
+    after = sorted((s, name, e) for s, e, name in datasets if s >= rel_end)
     if len(after) != claim.list_len:
         return None
     start, name, end = after[claim.list_pos]
     return name, start, end
 
 
-def carry_dataset(claims: list[Claim], text: str, span: tuple[int, int], previous: str | None) -> str | None:
+def carry_dataset(claims: list[Claim], datasets: list[tuple[int, int, str]], previous: str | None) -> str | None:
     """Scores whose sentence names no benchmark were measured on the one the
-    abstract named last ("On COCO, ... . It also beats X by 1.7 mAP")."""
+    abstract named last ("On COCO, ... . It also beats X by 1.7 mAP").
+    `datasets` are the benchmarks named in the sentence."""
     for c in claims:
         if c.claim_type == "accuracy" and c.dataset is None and previous:
             c.dataset = previous
-    found = [(m.start(), name) for name, pat in lexicon.datasets()
-             for m in pat.finditer(text, span[0], span[1])]
-    return max(found)[1] if found else previous
+    return max((s, name) for s, _, name in datasets)[1] if datasets else previous
 
 
-def dataset(sentence: str, rel: int, rel_end: int | None = None) -> tuple[str, int, int] | None:
+def dataset(sentence: str, rel: int, rel_end: int | None,
+            datasets: list[tuple[int, int, str]]) -> tuple[str, int, int] | None:
     """The benchmark of a score: the one written right after it ("77.7% for
     PIQA"), else the nearest in its sentence, after it preferred."""
-    found = [(name, m.start(), m.end()) for name, pat in lexicon.datasets() for m in pat.finditer(sentence)]
+    found = [(name, s, e) for s, e, name in datasets]
     if rel_end is not None and (m := lexicon.dataset_after_value().match(sentence, rel_end)):
         right_after = [f for f in found if f[1] < m.end() <= f[2] or f[2] == m.end()]
         if right_after:
@@ -205,14 +209,14 @@ def dataset(sentence: str, rel: int, rel_end: int | None = None) -> tuple[str, i
     return min(found, key=score) if found else None
 
 
-def hardware_of(claim: Claim, in_sentence: list[HardwareMention],
+def hardware_of(claim: Claim, devices: list[HardwareMention],
                 exclude: tuple[int, int] | None = None) -> str | None:
     """The device a claim was measured on: a device named in its sentence,
     specific before generic, not one inside the baseline ("over a DGX H100")."""
     if exclude:
-        in_sentence = [h for h in in_sentence if not (exclude[0] <= h.char_start < exclude[1])]
-    specific = [h for h in in_sentence if not h.rule.endswith("generic")]
-    pool = specific or in_sentence
+        devices = [h for h in devices if not (exclude[0] <= h.char_start < exclude[1])]
+    specific = [h for h in devices if not h.rule.endswith("generic")]
+    pool = specific or devices
     if not pool:
         return None
     devices = [h for h in pool if h.kind not in ("instance",)] or pool
@@ -221,12 +225,13 @@ def hardware_of(claim: Claim, in_sentence: list[HardwareMention],
 
 
 def attach(claims: list[Claim], text: str, span: tuple[int, int],
-           hardware: list[HardwareMention]) -> None:
-    """Fill subject, baseline, hardware and dataset of the claims of one sentence."""
+           hardware: list[HardwareMention], datasets: list[tuple[int, int, str]]) -> None:
+    """Fill subject, baseline, hardware and dataset of the claims of one
+    sentence; `datasets` are the benchmarks named in it (in_sentence)."""
     sentence = text[span[0]:span[1]]
-    in_sentence = [h for h in hardware if span[0] <= h.char_start < span[1]]
-    hw_spans = [(h.char_start - span[0], h.char_end - span[0]) for h in in_sentence]
-    not_subjects = _vocabulary_spans(sentence) if claims else []
+    devices = [h for h in hardware if span[0] <= h.char_start < span[1]]
+    hw_spans = [(h.char_start - span[0], h.char_end - span[0]) for h in devices]
+    not_subjects = _vocabulary_spans(sentence, datasets) if claims else []
     for c in claims:
         rs, re_ = c.char_start - span[0], c.char_end - span[0]
         b = baseline(sentence, rs, re_, c.list_pos, c.list_len, absolute=c.form == "absolute")
@@ -238,12 +243,12 @@ def attach(claims: list[Claim], text: str, span: tuple[int, int],
             baseline_span = (span[0] + b[1], span[0] + b[2])
         ds = None
         if c.claim_type == "accuracy":
-            ds = respective_dataset(sentence, re_, c) or dataset(sentence, rs, re_)
+            ds = respective_dataset(sentence, re_, c, datasets) or dataset(sentence, rs, re_, datasets)
             c.dataset = ds[0] if ds else None
             if ds:
                 exclude.append((ds[1], ds[2]))
         c.subject = subject(sentence, rs, exclude + not_subjects)
-        c.hardware = hardware_of(c, in_sentence, baseline_span)
+        c.hardware = hardware_of(c, devices, baseline_span)
 
 
 def carry_baseline(claims: list[Claim], previous: str | None) -> str | None:

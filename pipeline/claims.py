@@ -64,7 +64,7 @@ def _windows(text: str, span: tuple[int, int], group: list[Mention], others: lis
     return _Context(left, right)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=64)   # the windows of one sentence (see lexicon.sentence_metrics)
 def _find_cues(window: str) -> tuple:
     """(start, end, cue) of every cue in a window, longest match at each place."""
     hits = []
@@ -142,11 +142,10 @@ def _qualifier(ctx: _Context, mention: Mention) -> str | None:
 
 def _metric_near(sentence: str, rel: int) -> lexicon.Metric | None:
     best = None
-    for met in lexicon.metrics():
-        for m in met.pattern.finditer(sentence):
-            d = abs(m.start() - rel)
-            if best is None or d < best[0] or (d == best[0] and len(met.name) > len(best[1].name)):
-                best = (d, met)
+    for start, _, met in lexicon.sentence_metrics(sentence):
+        d = abs(start - rel)
+        if best is None or d < best[0] or (d == best[0] and len(met.name) > len(best[1].name)):
+            best = (d, met)
     return best[1] if best and best[0] < 80 else None
 
 

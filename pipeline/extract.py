@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import attributes, claims, hardware, normalize, quantities, sentences
+from . import attributes, claims, hardware, lexicon, normalize, quantities, sentences
 from .config import MAX_ABSTRACT_CHARS, MAX_MENTIONS_PER_SENTENCE
 from .records import Claim, HardwareMention, Paper, Problem, Quantity
 
@@ -30,14 +30,16 @@ def extract(paper: Paper) -> Extraction:
             paper.paper_id)])
     hw = hardware.find(paper.paper_id, text)
     mentions = quantities.find(text)
+    benchmarks = lexicon.dataset_hits(text)
     out = Extraction(hardware=hw)
     claimed: set[int] = set()
     last_baseline: str | None = None
     last_dataset: str | None = None
     for span in sentences.split(text):
         inside = [m for m in mentions if span[0] <= m.start < span[1]]
+        named = attributes.in_sentence(benchmarks, span)
         if not inside:
-            last_dataset = attributes.carry_dataset([], text, span, last_dataset)
+            last_dataset = attributes.carry_dataset([], named, last_dataset)
             continue
         if len(inside) > MAX_MENTIONS_PER_SENTENCE:
             out.problems.append(Problem(
@@ -48,9 +50,9 @@ def extract(paper: Paper) -> Extraction:
             continue
         on_hardware = any(span[0] <= h.char_start < span[1] for h in hw)
         found = claims.classify(text, span, inside, paper.paper_id, on_hardware)
-        attributes.attach(found, text, span, hw)
+        attributes.attach(found, text, span, hw, named)
         last_baseline = attributes.carry_baseline(found, last_baseline)
-        last_dataset = attributes.carry_dataset(found, text, span, last_dataset)
+        last_dataset = attributes.carry_dataset(found, named, last_dataset)
         for c in found:
             normalize.claim(c)
             claimed.add(c.char_start)

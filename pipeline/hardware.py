@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import regex
 
 from . import lexicon, resources
+from .gazetteer import Gazetteer
 from .quantities import parse_number
 from .records import HardwareMention
 
@@ -22,17 +23,15 @@ class Entry:
     vendor: str | None
     kind: str
     generic: bool
-    pattern: regex.Pattern
 
 
 @functools.cache
-def gazetteer() -> tuple[Entry, ...]:
-    out = []
-    for row in resources.csv_rows("hardware.csv"):
-        pat = regex.compile(r"(?<![\w\-.])(?:" + row["pattern"] + r")(?![\w])")
-        out.append(Entry(row["canonical"], row["vendor"] or None, row["kind"],
-                         row["generic"] == "1", pat))
-    return tuple(out)
+def gazetteer() -> tuple[tuple[Entry, ...], Gazetteer]:
+    """The entries of hardware.csv, and their patterns on word boundaries."""
+    rows = resources.csv_rows("hardware.csv")
+    entries = tuple(Entry(r["canonical"], r["vendor"] or None, r["kind"], r["generic"] == "1")
+                    for r in rows)
+    return entries, Gazetteer([r["pattern"] for r in rows], r"(?<![\w\-.])", r"(?![\w])")
 
 
 @functools.cache
@@ -66,12 +65,12 @@ def find(paper_id: str, text: str) -> list[HardwareMention]:
     """
     kept: list[tuple[Entry, regex.Match]] = []
     taken: list[tuple[int, int]] = []
-    for entry in gazetteer():
-        for m in entry.pattern.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in taken):
-                continue
-            kept.append((entry, m))
-            taken.append((m.start(), m.end()))
+    entries, patterns = gazetteer()
+    for i, m in patterns.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        kept.append((entries[i], m))
+        taken.append((m.start(), m.end()))
     background = _background()
     kept = [(e, m) for e, m in kept
             if not (e.generic and background.search(text, max(0, m.start() - 40), m.start()))]

@@ -11,11 +11,14 @@ from dataclasses import dataclass
 import regex
 
 from . import resources
+from .gazetteer import Gazetteer
+
+WORD_BEFORE, WORD_AFTER = r"(?<![\p{L}\d\-])", r"(?![\p{L}\d\-])"
 
 
 def word_regex(pattern: str, flags=regex.I) -> regex.Pattern:
     """A pattern matched on word boundaries (hyphens count as word characters)."""
-    return regex.compile(r"(?<![\p{L}\d\-])(?:" + pattern + r")(?![\p{L}\d\-])", flags)
+    return regex.compile(WORD_BEFORE + r"(?:" + pattern + r")" + WORD_AFTER, flags)
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,11 +60,36 @@ class Metric:
     pattern: regex.Pattern
 
 
+def _metric_flags(pattern: str) -> int:
+    """Metric names written in capitals ("AP", "EM") are matched as written."""
+    return 0 if pattern.isupper() else regex.I
+
+
 @functools.cache
 def metrics() -> tuple[Metric, ...]:
     return tuple(Metric(r["name"], r["percentage"] == "1", r["lower_is_better"] == "1",
-                        word_regex(r["pattern"], 0 if r["pattern"].isupper() else regex.I))
+                        word_regex(r["pattern"], _metric_flags(r["pattern"])))
                  for r in resources.csv_rows("metrics.csv"))
+
+
+@functools.cache
+def _metric_gazetteer() -> Gazetteer:
+    rows = resources.csv_rows("metrics.csv")
+    return Gazetteer([r["pattern"] for r in rows], WORD_BEFORE, WORD_AFTER,
+                     [_metric_flags(r["pattern"]) for r in rows])
+
+
+def metric_hits(text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int, Metric]]:
+    """(start, end, metric) of every metric name in text[pos:endpos]."""
+    ms = metrics()
+    return [(m.start(), m.end(), ms[i]) for i, m in _metric_gazetteer().finditer(text, pos, endpos)]
+
+
+@functools.lru_cache(maxsize=8)    # the claims of one sentence; small, so that a
+def sentence_metrics(sentence: str) -> tuple[tuple[int, int, Metric], ...]:
+    """metric_hits of one sentence, kept for the next claim of the same
+    sentence (a large cache would make a resampled benchmark corpus look faster)."""
+    return tuple(metric_hits(sentence))
 
 
 @functools.cache
@@ -72,6 +100,20 @@ def metric_by_name() -> dict[str, Metric]:
 @functools.cache
 def datasets() -> tuple[tuple[str, regex.Pattern], ...]:
     return tuple((r["name"], word_regex(r["pattern"], 0)) for r in resources.csv_rows("datasets.csv"))
+
+
+@functools.cache
+def _dataset_gazetteer() -> Gazetteer:
+    return Gazetteer([r["pattern"] for r in resources.csv_rows("datasets.csv")], WORD_BEFORE, WORD_AFTER)
+
+
+def dataset_hits(text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, name) of every benchmark named in text[pos:endpos], in
+    text order, the longest first where several start at the same place
+    ("SWE-bench Verified" before "SWE-bench")."""
+    names = datasets()
+    hits = [(m.start(), m.end(), names[i][0]) for i, m in _dataset_gazetteer().finditer(text, pos, endpos)]
+    return sorted(hits, key=lambda h: (h[0], -h[1]))
 
 
 @functools.cache

@@ -69,6 +69,8 @@ class _Units:
     cardinals: dict
     verbal: frozenset
     verbal_object: regex.Pattern
+    physical_by_lower: dict
+    needs: dict      # pattern name -> words the text must hold for it to match (see _needs)
 
 
 @functools.cache
@@ -77,7 +79,8 @@ def units() -> _Units:
     phys = {r["surface"]: r for r in resources.csv_rows("units.csv")}
     cards = {k.lower(): float(v) for k, v in q["cardinals"].items()}
     card_alt = "|".join(regex.escape(c) for c in sorted(cards, key=len, reverse=True))
-    factor_alt = r"(?:times|fold|-fold|x|×)"
+    factor_suffixes = ["times", "fold", "-fold", "x", "×"]
+    factor_alt = "(?:" + "|".join(regex.escape(f) for f in factor_suffixes) + ")"
     phys_words = [s for s in phys if len(s) > 2 and s.isalpha()]
     phys_alt = "|".join(regex.escape(s) for s in sorted(phys_words, key=len, reverse=True))
     return _Units(
@@ -113,7 +116,59 @@ def units() -> _Units:
         cardinals=cards,
         verbal=frozenset(w.lower() for w in q["verbal_factor_words"]),
         verbal_object=regex.compile(r"(?i)\s+(?:" + "|".join(q["factor_word_objects"]) + r")\b"),
+        physical_by_lower={k.lower(): v for k, v in sorted(phys.items(), reverse=True)},
+        needs=_needs(cards, q["factor_words"], q["fraction_words"], factor_suffixes, phys_words),
     )
+
+
+_LETTERS = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+
+
+def words_of(text: str) -> frozenset[str]:
+    """The lower-case runs of ASCII letters in a text: "Two-fold, 3x" ->
+    {"two", "fold", "x"}. Cheap (C string methods only); the number-word
+    patterns run only on texts that hold the words they need."""
+    return frozenset(text.lower().encode("ascii", "replace").translate(_LETTERS).decode("ascii").split())
+
+
+def _needs(cards, factor_words, fraction_words, factor_suffixes, phys_words) -> dict:
+    """For each number-word pattern, groups of words (any one of each group)
+    that every text it matches holds as words_of(). A phrase's words are
+    separate words there, except that "ten" may be glued to a factor suffix
+    ("tenfold"), so those joins are listed too. None: always run."""
+    def longest(phrase):
+        ws = sorted(words_of(phrase), key=len)
+        return ws[-1] if ws else None
+
+    def any_of(phrases):
+        picked = {longest(p) for p in phrases}
+        return None if None in picked else frozenset(picked)
+
+    letter_suffixes = [f for f in factor_suffixes if f.isascii() and f.isalpha()]
+    glued = {c.split()[-1].lower() + f for c in cards for f in letter_suffixes}
+    last_words = {c.split()[-1].lower() for c in cards}
+    odd_suffix = [f for f in factor_suffixes if not (f.isascii() and f.isalpha()) and not f.startswith("-")]
+    return {
+        "factor_words": any_of(factor_words),
+        "fraction_words": any_of(fraction_words),
+        # "two times", "twofold", "two ×": a cardinal, then a suffix or a glued join
+        "cardinal_factor": (frozenset(last_words | glued),
+                            frozenset(set(letter_suffixes) | glued), tuple(odd_suffix)),
+        "cardinal_physical": (any_of(cards), frozenset(w.lower() for w in phys_words)),
+    }
+
+
+def _may_match(name: str, text: str, words: frozenset[str]) -> bool:
+    need = units().needs[name]
+    if need is None:
+        return True
+    if isinstance(need, frozenset):
+        return not words.isdisjoint(need)
+    if name == "cardinal_factor":
+        cardinal, suffix, odd = need
+        return not words.isdisjoint(cardinal) and (
+            not words.isdisjoint(suffix) or any(o in text for o in odd))
+    return all(group is None or not words.isdisjoint(group) for group in need)
 
 
 def parse_number(s: str) -> float:
@@ -158,20 +213,23 @@ def _read_unit(text: str, pos: int) -> _Unit | None:
 def _number_words(text: str) -> list[Mention]:
     u = units()
     out = []
-    for m in u.factor_words.finditer(text):
+    words = words_of(text)
+    may = {name: _may_match(name, text, words) for name in u.needs}
+    for m in (u.factor_words.finditer(text) if may["factor_words"] else ()):
         w = m.group().lower()
         if w in u.verbal and not u.verbal_object.match(text, m.end()):
             continue
         out.append(Mention(m.start(), m.end(), m.group(), u.factor_values[w], None, "x",
                            "factor", "word.factor", qualifier=u.word_qualifiers.get(w)))
-    for m in u.cardinal_factor.finditer(text):
+    for m in (u.cardinal_factor.finditer(text) if may["cardinal_factor"] else ()):
         out.append(Mention(m.start(), m.end(), m.group(), u.cardinals[m["w"].lower()], None, "x",
                            "factor", "word.cardinal_factor"))
-    for m in u.cardinal_physical.finditer(text):
-        unit = u.physical_map[m["u"]]["unit"]
+    for m in (u.cardinal_physical.finditer(text) if may["cardinal_physical"] else ()):
+        row = u.physical_map.get(m["u"]) or u.physical_by_lower[m["u"].lower()]   # "Two Hours"
+        unit = row["unit"]
         out.append(Mention(m.start(), m.end(), m.group(), u.cardinals[m["w"].lower()], None,
                            unit, "physical", "word.cardinal_unit"))
-    for m in u.fraction_words.finditer(text):
+    for m in (u.fraction_words.finditer(text) if may["fraction_words"] else ()):
         out.append(Mention(m.start(), m.end(), m.group(), u.fraction_values[m.group().lower()],
                            None, None, "fraction", "word.fraction"))
     return out

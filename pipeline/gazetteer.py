@@ -1,0 +1,118 @@
+"""A list of named patterns, matched over a text only where they can match.
+
+A gazetteer (hardware.csv, datasets.csv, metrics.csv) is a list of entries,
+each a regex written by a person. Scanning an abstract once per entry costs
+a pass of the regex engine per entry; most entries cannot match at all,
+because the text lacks a piece of literal text every match of theirs
+contains ("H100" for `(?:NVIDIA )?(?:Tesla )?H100(?:-SXM)?`). That piece is
+read off the pattern's syntax tree once, and an entry is run only on texts
+that contain it (a substring test, done in C). The matches are exactly those
+of running every entry; only the entries that cannot match are skipped.
+"""
+from __future__ import annotations
+
+import re._constants as sre
+import re._parser as sre_parse
+from typing import Iterator, NamedTuple, Sequence
+
+import regex
+
+
+def required_literal(pattern: str, ignore_case: bool = False) -> tuple[tuple[str, ...], bool] | None:
+    """Literal texts one of which every match of `pattern` contains (the
+    longest such choice), and whether they are lower-cased (the match
+    ignores case); None when there is none or the pattern is not in the
+    syntax `re` reads.
+
+    >>> required_literal("(?:(?i:nvidia) )?(?:Tesla )?H100(?:[- ](?:SXM5?|PCIe))?")
+    (('H100',), False)
+    >>> required_literal("(?i)top-?1 accurac(?:y|ies)")
+    (('1 accurac',), True)
+    >>> required_literal("(?:RTX ?)?4090|4090(?= GPUs?)")
+    (('4090',), False)
+    >>> required_literal("TPU ?v5e|Trillium")       # re reads it as T(?:PU ?v5e|rillium)
+    (('v5e', 'rillium'), False)
+    >>> required_literal(r"\\p{L}+ bench") is None      # regex-only syntax: no prefilter
+    True
+    """
+    try:
+        parsed = sre_parse.parse(pattern)
+    except (sre.error, ValueError, OverflowError, RecursionError):
+        return None
+    folded = ignore_case or bool(parsed.state.flags & sre.SRE_FLAG_IGNORECASE)
+    best = max(_requirements(parsed), key=lambda alts: min(map(len, alts)), default=None)
+    if not best or (folded and not all(a.isascii() for a in best)):
+        return None
+    return (tuple(a.lower() for a in best), True) if folded else (best, False)
+
+
+def _requirements(items) -> Iterator[tuple[str, ...]]:
+    """Choices of literal text (one of each choice is in every match): runs
+    of literals at the top level, inside groups without flags of their own
+    and inside repeats that happen at least once; for an alternation, one
+    literal of each of its branches."""
+    run = ""
+    for op, av in items:
+        if op is sre.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            yield (run,)
+            run = ""
+        if op is sre.SUBPATTERN and not av[1] and not av[2]:
+            yield from _requirements(av[3])
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
+            yield from _requirements(av[2])
+        elif op is sre.BRANCH:
+            per_branch = [max(_requirements(b), key=lambda a: min(map(len, a)), default=None)
+                          for b in av[1]]
+            if all(per_branch):
+                yield tuple(dict.fromkeys(a for alts in per_branch for a in alts))
+    if run:
+        yield (run,)
+
+
+class Entry(NamedTuple):
+    pattern: regex.Pattern
+    literals: tuple[str, ...] | None   # one of these is in every match
+    folded: bool                       # they are lower-case: look in the lower-cased text
+
+
+class Gazetteer:
+    """Entries compiled as `before + (?:pattern) + after` with `flags`."""
+
+    def __init__(self, patterns: Sequence[str], before: str = "", after: str = "",
+                 flags: int | Sequence[int] = 0):
+        self.entries: list[Entry] = []
+        for i, p in enumerate(patterns):
+            f = flags if isinstance(flags, int) else flags[i]
+            compiled = regex.compile(before + r"(?:" + p + r")" + after, f)
+            lits, folded = required_literal(p, bool(f & regex.I)) or (None, False)
+            self.entries.append(Entry(compiled, lits, folded))
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None,
+                 lower: str | None = None) -> Iterator[tuple[int, regex.Match]]:
+        """(entry index, match) for every match of every entry, entries in
+        list order, each entry's matches left to right. `lower` is
+        text.lower() when the caller already has it."""
+        end = len(text) if endpos is None else endpos
+        present: dict[tuple[str, bool], bool] = {}
+        for i, e in enumerate(self.entries):
+            if e.literals is not None:
+                if e.folded and lower is None:
+                    lower = text.lower()
+                where, lo, hi = text, pos, end
+                if e.folded:     # lower-casing may change lengths outside ASCII: then look everywhere
+                    where, lo, hi = (lower, pos, end) if len(lower) == len(text) else (lower, 0, len(lower))
+                found = False
+                for lit in e.literals:
+                    key = (lit, e.folded)
+                    if key not in present:
+                        present[key] = where.find(lit, lo, hi) >= 0
+                    if present[key]:
+                        found = True
+                        break
+                if not found:
+                    continue
+            for m in e.pattern.finditer(text, pos, end):
+                yield i, m

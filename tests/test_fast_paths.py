@@ -1,0 +1,93 @@
+"""The fast paths give the same answers as the slow ones.
+
+Gazetteers (pipeline/gazetteer.py) skip an entry when the text lacks a
+literal every match of it contains, and the number-word patterns
+(pipeline/quantities.py) run only on texts holding the words they need.
+Both are shortcuts, so each is checked against running everything, on
+texts built from the very words the resources list; and every doctest
+of the package runs here.
+"""
+import doctest
+import importlib
+import pkgutil
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import pipeline
+from pipeline import hardware, lexicon, quantities, resources
+
+MODULES = sorted(m.name for m in pkgutil.walk_packages(pipeline.__path__, "pipeline.")
+                 if m.name != "pipeline.__main__")
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_doctests(name):
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
+
+
+def _surfaces(csv_name: str) -> list[str]:
+    """Words that make up the entries of a gazetteer, cut from its patterns."""
+    import regex
+    out = set()
+    for row in resources.csv_rows(csv_name):
+        out.update(w for w in regex.split(r"[^\w@.\-]+", row["pattern"]) if w)
+    return sorted(out)
+
+
+NOISE = [" ", "  ", ", ", "-", ".", "(", ")", "NVIDIA ", "nvidia ", "Tesla ", "RTX ", "GPUs", "x",
+         "on ", "the ", "é", "İ", "\u200b", "2", "80GB", "SXM", "Pro", "Verified", "top-1 ", "@"]
+
+
+def _texts(csv_name: str):
+    return st.lists(st.sampled_from(_surfaces(csv_name) + NOISE), max_size=25).map("".join)
+
+
+def _brute(gaz, text):
+    return [(i, m.span()) for i, e in enumerate(gaz.entries) for m in e.pattern.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts("hardware.csv"))
+def test_hardware_gazetteer_equals_running_every_entry(text):
+    gaz = hardware.gazetteer()[1]
+    assert [(i, m.span()) for i, m in gaz.finditer(text)] == _brute(gaz, text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts("datasets.csv"))
+def test_dataset_gazetteer_equals_running_every_entry(text):
+    gaz = lexicon._dataset_gazetteer()
+    assert [(i, m.span()) for i, m in gaz.finditer(text)] == _brute(gaz, text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts("metrics.csv"))
+def test_metric_gazetteer_equals_running_every_entry(text):
+    gaz = lexicon._metric_gazetteer()
+    assert [(i, m.span()) for i, m in gaz.finditer(text)] == _brute(gaz, text)
+
+
+def _number_word_texts():
+    q = resources.toml("quantities.toml")
+    words = [*q["cardinals"], *q["factor_words"], *q["fraction_words"]]
+    words += [w.title() for w in words] + [w.upper() for w in words[:5]]
+    units = [s for s in quantities.units().physical_map if s.isalpha()]
+    units += [u.title() for u in units]
+    glue = ["times", "fold", "-fold", "x", "×", "X", " ", " ", "-", ",", "3", "é", "the", "someone"]
+    piece = st.sampled_from(words) | st.sampled_from(units) | st.sampled_from(glue)
+    return st.lists(piece, max_size=8).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_number_word_texts())
+def test_number_word_prefilter_changes_nothing(text):
+    fast = quantities._number_words(text)
+    original = quantities._may_match
+    quantities._may_match = lambda *a: True
+    try:
+        slow = quantities._number_words(text)
+    finally:
+        quantities._may_match = original
+    assert fast == slow
