@@ -44,9 +44,15 @@ _SIBLING_END = lexicon.pattern("sibling_end")
 class _Context:
     left: str
     right: str
+    left_cues: tuple = ()     # (start, end, cue) in `left`
+    right_cues: tuple = ()    # (start, end, cue) in `right`
 
 
-def _windows(text: str, span: tuple[int, int], group: list[Mention], others: list[Mention]):
+def _windows(text: str, span: tuple[int, int], group: list[Mention], others: list[Mention],
+             cues: tuple = ()) -> _Context:
+    """The words left and right of a quantity (or a list of them), within its
+    sentence and clause, up to the next quantity; with the cues found there
+    (`cues`: the sentence's, from sentence_cues)."""
     g_start, g_end = group[0].start, group[-1].end
     lo = max(span[0], g_start - LEFT_CHARS)
     hi = min(span[1], g_end + RIGHT_CHARS)
@@ -57,19 +63,25 @@ def _windows(text: str, span: tuple[int, int], group: list[Mention], others: lis
             hi = min(hi, o.start)
     left = text[lo:g_start]
     if (b := list(_CLAUSE_BREAK.finditer(left))):
+        lo += b[-1].end()
         left = left[b[-1].end():]
     right = text[g_end:hi]
     if (b := _CLAUSE_BREAK.search(right)):
         right = right[:b.start()]
-    return _Context(left, right)
+    return _Context(left, right, _within(cues, lo, g_start), _within(cues, g_end, g_end + len(right)))
 
 
-@functools.lru_cache(maxsize=64)   # the windows of one sentence (see lexicon.sentence_metrics)
-def _find_cues(window: str) -> tuple:
-    """(start, end, cue) of every cue in a window, longest match at each place."""
+def _within(hits: tuple, start: int, end: int) -> tuple:
+    """The hits inside text[start:end], in its own offsets."""
+    return tuple((s - start, e - start, c) for s, e, c in hits if start <= s and e <= end)
+
+
+def sentence_cues(text: str, span: tuple[int, int]) -> tuple:
+    """(start, end, cue) of every cue in a sentence, longest match at each
+    place, no overlaps; offsets into `text`."""
     hits = []
     for cue in lexicon.cues():
-        for m in cue.pattern.finditer(window):
+        for m in cue.pattern.finditer(text, span[0], span[1]):
             hits.append((m.start(), m.end(), cue))
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
     kept, last_end = [], -1
@@ -83,7 +95,7 @@ def _find_cues(window: str) -> tuple:
 def pick_cue(ctx: _Context, mention: Mention):
     """The cue a quantity is about: right after it, else nearest before (within
     its comma-delimited phrase first), else further after."""
-    right = _find_cues(ctx.right)
+    right = ctx.right_cues
     for i, (s, e, cue) in enumerate(right):
         if s <= NEAR_RIGHT and not _NEAR_GAP.search(ctx.right[:s]):
             # "end-to-end wall clock speed up": the last cue of a compound is its head
@@ -91,7 +103,7 @@ def pick_cue(ctx: _Context, mention: Mention):
                 i += 1
             return right[i][2], "right"
     comma = ctx.left.rfind(",")
-    left = _find_cues(ctx.left)
+    left = ctx.left_cues
     near_left = [h for h in left if h[0] > comma]
     if near_left:
         return near_left[-1][2], "left"
@@ -105,7 +117,7 @@ def pick_cue(ctx: _Context, mention: Mention):
 def respective_cues(ctx: _Context, n: int):
     """'memory cost and training time are reduced by 70% and 50%, respectively':
     the n cues before a list of n quantities, in order."""
-    hits = _find_cues(ctx.left)
+    hits = ctx.left_cues
     return [h[2] for h in hits] if len(hits) == n else None
 
 
@@ -207,14 +219,15 @@ def classify(text: str, span: tuple[int, int], mentions: list[Mention], paper_id
     sentence = text[span[0]:span[1]]
     respectively = bool(_RESPECTIVELY.search(sentence))
     walls = [m for m in mentions if m.kind != "bare"]
+    cues = sentence_cues(text, span)
     out = []
     prev: tuple[Mention, object] | None = None
     for group in groups.values():
         others = [o for o in walls if o not in group]
-        ctx = _windows(text, span, group, others)
+        ctx = _windows(text, span, group, others, cues)
         resp = respective_cues(ctx, len(group)) if respectively and len(group) > 1 else None
         for i, mention in enumerate(group):
-            own = _windows(text, span, [mention], [o for o in walls if o is not mention])
+            own = _windows(text, span, [mention], [o for o in walls if o is not mention], cues)
             # the cue right after a member, else the one of its whole list
             cue, side = pick_cue(own, mention)
             if resp and side != "right":
