@@ -5,7 +5,22 @@ Stages take and return these; only the writer turns them into Arrow rows.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field, fields
+
+
+def _row(record) -> dict:
+    """A record as a dict of its fields, lists copied (dataclasses.asdict
+    deep-copies every value, which cost a fifth of extraction)."""
+    return {f: (list(v) if isinstance(v := getattr(record, f), list) else v) for f in _names(type(record))}
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _names(cls) -> tuple[str, ...]:
+    if cls not in _NAMES:
+        _NAMES[cls] = tuple(f.name for f in fields(cls))
+    return _NAMES[cls]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +58,7 @@ class Paper:
     external_id: str | None = None
 
     def row(self) -> dict:
-        return asdict(self)
+        return _row(self)
 
 
 @dataclass(slots=True)
@@ -96,7 +111,7 @@ class Claim:
     claim_id: str = field(default="")
 
     def row(self) -> dict:
-        d = asdict(self)
+        d = _row(self)
         d["claim_id"] = f"{self.paper_id}:{self.char_start}"
         return d
 
@@ -117,7 +132,7 @@ class Quantity:
     rule: str
 
     def row(self) -> dict:
-        return asdict(self)
+        return _row(self)
 
 
 @dataclass(slots=True)
@@ -133,4 +148,4 @@ class HardwareMention:
     rule: str
 
     def row(self) -> dict:
-        return asdict(self)
+        return _row(self)
