@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import collections
 import itertools
+import math
+import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -21,7 +23,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import compare, database
 from . import validate as validation
-from .config import DEFAULT_BATCH_SIZE
+from .config import DEFAULT_BATCH_SIZE, MIN_BATCH_SIZE
 from .errors import InputError, TableValidationError
 from .extract import extract
 from .identity import paper_id
@@ -60,6 +62,8 @@ class Report:
     warnings: dict[str, int] = field(default_factory=dict)
     data_docs: Path | None = None
     seconds: float = 0.0
+    batch_size: int = 0
+    workers: int = 1
 
     def tally(self, extracted: dict[str, int], rejected_by_table: dict[str, int], problems: int,
               timings: dict[str, float], warnings: dict[str, int]) -> None:
@@ -94,7 +98,8 @@ class Report:
             lines.append(f"warning: {n} rows fail {name} (kept)")
         if self.data_docs:
             lines.append(f"data docs: {self.data_docs}")
-        lines.append(f"{self.papers_seen} papers in {self.seconds:.1f}s")
+        lines.append(f"{self.papers_seen} papers in {self.seconds:.1f}s "
+                     f"(batches of {self.batch_size:,}, {self.workers} worker{'s' * (self.workers > 1)})")
         return "\n".join(lines)
 
 
@@ -192,16 +197,34 @@ def stream_papers(files: list[Path], index: SourceIndex) -> Iterator[Paper | dic
                         rec.published, rec.published_text, rec.n_authors, rec.external_id)
 
 
-def input_batches(inputs: list[Path], batch_size: int, report: Report) -> tuple[Iterator[Batch], int]:
-    """The papers of the inputs in bounded batches, and how many papers there
-    are; files that cannot be read at all are noted in `report` and come first
-    as rejected rows."""
+def plan(n_papers: int, workers: int | None, batch_size: int | None) -> tuple[int, int]:
+    """(batch size, worker processes) for an input of n_papers: batches of
+    DEFAULT_BATCH_SIZE, smaller when that would leave workers idle (each
+    worker gets at least two, down to MIN_BATCH_SIZE papers), and no more
+    workers than batches. Explicit values are kept.
+
+    >>> plan(413, None, None)[1], plan(100_000, 2, None), plan(10_000, 2, None), plan(10_000, 2, 37)
+    (1, (10000, 2), (2500, 2), (37, 2))
+    """
+    workers = max(1, workers or os.cpu_count() or 1)
+    if batch_size is None:
+        batch_size = DEFAULT_BATCH_SIZE if workers == 1 else \
+            max(MIN_BATCH_SIZE, min(DEFAULT_BATCH_SIZE, math.ceil(n_papers / (2 * workers))))
+    return batch_size, max(1, min(workers, math.ceil(n_papers / batch_size)))
+
+
+def input_batches(inputs: list[Path], batch_size: int | None, report: Report,
+                  workers: int | None = 1) -> tuple[Iterator[Batch], int, int]:
+    """The papers of the inputs in bounded batches, how many papers there are
+    and how many workers to run (see plan); files that cannot be read at all
+    are noted in `report` and come first as rejected rows."""
     files = discover(inputs)
     index, bad = index_sources(files, report.input_errors)
     unreadable = [{"table": "papers", "source": m.split(":")[0], "line": None,
                    "paper_id": None, "reason": m, "row": ""} for m in report.input_errors]
     papers = stream_papers([f for f in files if f not in bad], index)
-    return batched(itertools.chain(unreadable, papers), batch_size), len(index)
+    report.batch_size, report.workers = plan(len(index), workers, batch_size)
+    return batched(itertools.chain(unreadable, papers), report.batch_size), len(index), report.workers
 
 
 def batched(items: Iterable[Paper | dict], size: int) -> Iterator[Batch]:
@@ -242,12 +265,14 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, unit="paper", file=sys.stderr, dynamic_ncols=True)
 
 
-def build(inputs: list[Path], out_dir: Path, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
+def build(inputs: list[Path], out_dir: Path, batch_size: int | None = None, workers: int | None = 1,
           progress: bool | None = None, data_docs: bool = False,
           on_batch: Callable[[BatchResult], None] | None = None) -> Report:
+    """The tables of `inputs` in out_dir. batch_size None: planned (see plan);
+    workers None: every core."""
     start = time.perf_counter()
     report = Report()
-    batches, n_papers = input_batches(inputs, batch_size, report)
+    batches, n_papers, workers = input_batches(inputs, batch_size, report, workers)
     bar = _progress(n_papers, sys.stderr.isatty() if progress is None else progress)
     pool = ProcessPoolExecutor(workers) if workers > 1 else None
     try:

@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from .config import DEFAULT_BATCH_SIZE, GOLD_DEV, PROCESSED, RAW, REPORTS, ROOT
+from .config import DEFAULT_BATCH_SIZE, MIN_BATCH_SIZE, GOLD_DEV, PROCESSED, RAW, REPORTS, ROOT
 from .errors import PipelineError
 
 
@@ -24,7 +24,7 @@ def _cmd_build(args) -> int:
     if args.engine == "dask":
         from . import distributed
         report = distributed.build(inputs, Path(args.out), batch_size=args.batch_size,
-                                   workers=args.workers if args.workers > 1 else 2,
+                                   workers=args.workers or os.cpu_count() or 2,
                                    scheduler=args.scheduler)
     else:
         from .build import build
@@ -76,9 +76,12 @@ def parser() -> argparse.ArgumentParser:
                                    "write papers, claims, quantities, hardware and rejected tables.")
     b.add_argument("inputs", nargs="*", help=f"files or folders (default: {RAW.relative_to(RAW.parents[1])})")
     b.add_argument("--out", default=str(PROCESSED), help="output folder (default: data/processed)")
-    b.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="papers per batch")
-    b.add_argument("--workers", type=int, default=1,
-                   help=f"worker processes (default 1; this machine has {os.cpu_count()} cores)")
+    b.add_argument("--batch-size", type=int, default=None,
+                   help=f"papers per batch (default {DEFAULT_BATCH_SIZE:,}, fewer when that would leave "
+                        f"workers idle, at least {MIN_BATCH_SIZE})")
+    b.add_argument("--workers", type=int, default=None,
+                   help=f"worker processes (default: every core, {os.cpu_count()} here; never more "
+                        f"than there are batches)")
     b.add_argument("--engine", choices=("local", "dask"), default="local",
                    help="local: this machine (default); dask: a Dask cluster, partitioned output")
     b.add_argument("--scheduler", default=None,

@@ -21,7 +21,6 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from .build import Report, input_batches, process_batch
-from .config import DEFAULT_BATCH_SIZE
 from .schemas import TABLES, schema, to_arrow
 
 
@@ -40,7 +39,7 @@ def process_and_write(batch, part: int, tmp: str) -> dict:
             "problems": len(result.problems), "written": {t: len(rows[t]) for t in TABLES}}
 
 
-def build(inputs: list[Path], out_dir: Path, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 2,
+def build(inputs: list[Path], out_dir: Path, batch_size: int | None = None, workers: int = 2,
           scheduler: str | None = None) -> Report:
     from dask.distributed import Client, LocalCluster
 
@@ -48,7 +47,7 @@ def build(inputs: list[Path], out_dir: Path, batch_size: int = DEFAULT_BATCH_SIZ
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     report = Report()
-    batches, _ = input_batches(inputs, batch_size, report)
+    batches, _, _ = input_batches(inputs, batch_size, report, workers)
     tmp = Path(tempfile.mkdtemp(prefix=".building-dask-", dir=out_dir))
     cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1,
                                                   processes=True, dashboard_address=None)

@@ -74,8 +74,7 @@ def _requirements(items) -> Iterator[tuple[str, ...]]:
 
 class Entry(NamedTuple):
     pattern: regex.Pattern
-    literals: tuple[str, ...] | None   # one of these is in every match
-    folded: bool                       # they are lower-case: look in the lower-cased text
+    literals: tuple[int, ...] | None   # keys (see Gazetteer.keys) one of which every match contains
 
 
 class Gazetteer:
@@ -84,35 +83,32 @@ class Gazetteer:
     def __init__(self, patterns: Sequence[str], before: str = "", after: str = "",
                  flags: int | Sequence[int] = 0):
         self.entries: list[Entry] = []
+        self.keys: list[tuple[str, bool]] = []     # (literal, lower-cased), each once
+        index: dict[tuple[str, bool], int] = {}
         for i, p in enumerate(patterns):
             f = flags if isinstance(flags, int) else flags[i]
             compiled = regex.compile(before + r"(?:" + p + r")" + after, f)
-            lits, folded = required_literal(p, bool(f & regex.I)) or (None, False)
-            self.entries.append(Entry(compiled, lits, folded))
+            required = required_literal(p, bool(f & regex.I))
+            keys = None
+            if required:
+                lits, folded = required
+                keys = tuple(index.setdefault((lit, folded), len(index)) for lit in lits)
+            self.entries.append(Entry(compiled, keys))
+        self.keys = sorted(index, key=index.get)
+        self._folded = any(folded for _, folded in self.keys)
 
-    def finditer(self, text: str, pos: int = 0, endpos: int | None = None,
-                 lower: str | None = None) -> Iterator[tuple[int, regex.Match]]:
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[tuple[int, regex.Match]]:
         """(entry index, match) for every match of every entry, entries in
-        list order, each entry's matches left to right. `lower` is
-        text.lower() when the caller already has it."""
+        list order, each entry's matches left to right."""
         end = len(text) if endpos is None else endpos
-        present: dict[tuple[str, bool], bool] = {}
+        lower, lo, hi = text, pos, end
+        if self._folded:
+            lower = text.lower()
+            if len(lower) != len(text):     # lower-casing changed lengths (outside ASCII): look everywhere
+                lo, hi = 0, len(lower)
+        present = [(lower.find(lit, lo, hi) if folded else text.find(lit, pos, end)) >= 0
+                   for lit, folded in self.keys]
         for i, e in enumerate(self.entries):
-            if e.literals is not None:
-                if e.folded and lower is None:
-                    lower = text.lower()
-                where, lo, hi = text, pos, end
-                if e.folded:     # lower-casing may change lengths outside ASCII: then look everywhere
-                    where, lo, hi = (lower, pos, end) if len(lower) == len(text) else (lower, 0, len(lower))
-                found = False
-                for lit in e.literals:
-                    key = (lit, e.folded)
-                    if key not in present:
-                        present[key] = where.find(lit, lo, hi) >= 0
-                    if present[key]:
-                        found = True
-                        break
-                if not found:
-                    continue
-            for m in e.pattern.finditer(text, pos, end):
-                yield i, m
+            if e.literals is None or any(present[k] for k in e.literals):
+                for m in e.pattern.finditer(text, pos, end):
+                    yield i, m
