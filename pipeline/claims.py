@@ -79,10 +79,8 @@ def _within(hits: tuple, start: int, end: int) -> tuple:
 def sentence_cues(text: str, span: tuple[int, int]) -> tuple:
     """(start, end, cue) of every cue in a sentence, longest match at each
     place, no overlaps; offsets into `text`."""
-    hits = []
-    for cue in lexicon.cues():
-        for m in cue.pattern.finditer(text, span[0], span[1]):
-            hits.append((m.start(), m.end(), cue))
+    cues = lexicon.cues()
+    hits = [(m.start(), m.end(), cues[i]) for i, m in lexicon.cue_gazetteer().finditer(text, span[0], span[1])]
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
     kept, last_end = [], -1
     for h in hits:   # longest match at each place, no overlaps

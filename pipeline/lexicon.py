@@ -29,14 +29,22 @@ class Cue:
     pattern: regex.Pattern
 
 
+def _cue_rows() -> list[dict]:
+    """Cues of cues.toml, plus every metric of metrics.csv as an accuracy cue."""
+    rows = list(resources.toml("cues.toml")["cue"])
+    names = "|".join(r["pattern"] for r in resources.csv_rows("metrics.csv"))
+    return rows + [{"id": "accuracy.metrics_csv", "type": "accuracy", "measure": "score", "pattern": names}]
+
+
 @functools.cache
 def cues() -> tuple[Cue, ...]:
-    """Cues of cues.toml, plus every metric of metrics.csv as an accuracy cue."""
-    out = [Cue(c["id"], c["type"], c["measure"], word_regex(c["pattern"]))
-           for c in resources.toml("cues.toml")["cue"]]
-    names = "|".join(r["pattern"] for r in resources.csv_rows("metrics.csv"))
-    out.append(Cue("accuracy.metrics_csv", "accuracy", "score", word_regex(names)))
-    return tuple(out)
+    return tuple(Cue(c["id"], c["type"], c["measure"], word_regex(c["pattern"])) for c in _cue_rows())
+
+
+@functools.cache
+def cue_gazetteer() -> Gazetteer:
+    """The cues' patterns (in cues() order) on word boundaries, ignoring case."""
+    return Gazetteer([c["pattern"] for c in _cue_rows()], WORD_BEFORE, WORD_AFTER, regex.I)
 
 
 @functools.cache
