@@ -15,6 +15,7 @@ import itertools
 import math
 import os
 import sys
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -258,6 +259,16 @@ def ordered_map(fn: Callable, items: Iterable, pool: ProcessPoolExecutor | None,
         yield pending.popleft().result()
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Pool initializer: a worker process ends when the build that started it
+    is gone (killed), instead of running on as an orphan."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _progress(total: int, enabled: bool):
     if not enabled:
         return None
@@ -274,7 +285,8 @@ def build(inputs: list[Path], out_dir: Path, batch_size: int | None = None, work
     report = Report()
     batches, n_papers, workers = input_batches(inputs, batch_size, report, workers)
     bar = _progress(n_papers, sys.stderr.isatty() if progress is None else progress)
-    pool = ProcessPoolExecutor(workers) if workers > 1 else None
+    pool = ProcessPoolExecutor(workers, initializer=_exit_with_parent, initargs=(os.getpid(),)) \
+        if workers > 1 else None
     try:
         results = ordered_map(process_batch, batches, pool, window=2 * workers)
         with TableWriters(out_dir) as writers:

@@ -12,6 +12,7 @@ import sys
 import time
 import tomllib
 from contextlib import contextmanager
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -98,7 +99,7 @@ def test_killed_build_leaves_previous_tables(tmp_path):
             for p in rows:
                 f.write(json.dumps({"title": f"{p['title']} #{i}", "abstract": p["abstract"]}) + "\n")
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", "build", str(corpus), "--out", str(out),
-                             "--no-data-docs", "--batch-size", "200"], cwd=ROOT,
+                             "--no-data-docs", "--batch-size", "200", "--workers", "2"], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
     while time.time() < deadline and not list(out.glob(".building-*/claims.parquet")):
@@ -106,8 +107,26 @@ def test_killed_build_leaves_previous_tables(tmp_path):
     time.sleep(1.0)                               # mid-run: some row groups written
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    assert _gone(str(corpus), 10), "worker processes outlived the killed build"
     for t, data in before.items():
         assert (out / f"{t}.parquet").read_bytes() == data, t
     report = build([corpus], out, progress=False)  # the next build completes
     assert report.written["papers"] == len(rows) * 20
     assert not list(out.glob(".building-*"))
+
+
+def _gone(needle: str, seconds: float) -> bool:
+    """No process whose command line holds `needle` is left within `seconds`."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        alive = []
+        for cmd in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                if needle in cmd.read_bytes().decode(errors="replace"):
+                    alive.append(cmd)
+            except OSError:
+                pass
+        if not alive:
+            return True
+        time.sleep(0.2)
+    return False
