@@ -1,12 +1,13 @@
 """A list of named patterns, matched over a text only where they can match.
 
-A gazetteer (hardware.csv, datasets.csv, metrics.csv) is a list of entries,
-each a regex written by a person. Scanning an abstract once per entry costs
-a pass of the regex engine per entry; most entries cannot match at all,
-because the text lacks a piece of literal text every match of theirs
-contains ("H100" for `(?:NVIDIA )?(?:Tesla )?H100(?:-SXM)?`). That piece is
-read off the pattern's syntax tree once, and an entry is run only on texts
-that contain it (a substring test, done in C). The matches are exactly those
+A gazetteer (hardware.csv, datasets.csv, metrics.csv, the cues) is a list
+of entries, each a regex written by a person. Scanning an abstract once per
+entry costs a pass of the regex engine per entry; most entries cannot match
+at all, because the text lacks a piece of literal text every match of
+theirs contains ("H100" for `(?:NVIDIA )?(?:Tesla )?H100(?:-SXM)?`). That
+piece is read off the pattern's syntax tree once; one Aho-Corasick pass
+(pyahocorasick) finds which of all the entries' pieces a text holds, and
+only the entries whose piece is there are run. The matches are exactly those
 of running every entry; only the entries that cannot match are skipped.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re._constants as sre
 import re._parser as sre_parse
 from typing import Iterator, NamedTuple, Sequence
 
+import ahocorasick
 import regex
 
 
@@ -83,8 +85,7 @@ class Gazetteer:
     def __init__(self, patterns: Sequence[str], before: str = "", after: str = "",
                  flags: int | Sequence[int] = 0):
         self.entries: list[Entry] = []
-        self.keys: list[tuple[str, bool]] = []     # (literal, lower-cased), each once
-        index: dict[tuple[str, bool], int] = {}
+        index: dict[tuple[str, bool], int] = {}     # (literal, lower-cased) -> key
         for i, p in enumerate(patterns):
             f = flags if isinstance(flags, int) else flags[i]
             compiled = regex.compile(before + r"(?:" + p + r")" + after, f)
@@ -95,20 +96,42 @@ class Gazetteer:
                 keys = tuple(index.setdefault((lit, folded), len(index)) for lit in lits)
             self.entries.append(Entry(compiled, keys))
         self.keys = sorted(index, key=index.get)
-        self._folded = any(folded for _, folded in self.keys)
+        self._always = [i for i, e in enumerate(self.entries) if e.literals is None]
+        self._entries_of: list[list[int]] = [[] for _ in self.keys]
+        for i, e in enumerate(self.entries):
+            for k in e.literals or ():
+                self._entries_of[k].append(i)
+        self._automata: dict[bool, ahocorasick.Automaton] = {}
+        for folded in (False, True):
+            a = ahocorasick.Automaton()
+            for k, (lit, f) in enumerate(self.keys):
+                if f == folded:
+                    a.add_word(lit, k)
+            if len(a):
+                a.make_automaton()
+                self._automata[folded] = a
+
+    def candidates(self, text: str, pos: int = 0, endpos: int | None = None) -> list[int]:
+        """Indices of the entries that may match in text[pos:endpos]."""
+        end = len(text) if endpos is None else endpos
+        found: set[int] = set()
+        if a := self._automata.get(False):
+            found.update(k for _, k in a.iter(text, pos, end))
+        if a := self._automata.get(True):
+            lower = text.lower()
+            if len(lower) == len(text):
+                found.update(k for _, k in a.iter(lower, pos, end))
+            else:        # lower-casing changed lengths (outside ASCII): look everywhere
+                found.update(k for _, k in a.iter(lower))
+        picked = set(self._always)
+        for k in found:
+            picked.update(self._entries_of[k])
+        return sorted(picked)
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[tuple[int, regex.Match]]:
         """(entry index, match) for every match of every entry, entries in
         list order, each entry's matches left to right."""
         end = len(text) if endpos is None else endpos
-        lower, lo, hi = text, pos, end
-        if self._folded:
-            lower = text.lower()
-            if len(lower) != len(text):     # lower-casing changed lengths (outside ASCII): look everywhere
-                lo, hi = 0, len(lower)
-        present = [(lower.find(lit, lo, hi) if folded else text.find(lit, pos, end)) >= 0
-                   for lit, folded in self.keys]
-        for i, e in enumerate(self.entries):
-            if e.literals is None or any(present[k] for k in e.literals):
-                for m in e.pattern.finditer(text, pos, end):
-                    yield i, m
+        for i in self.candidates(text, pos, end):
+            for m in self.entries[i].pattern.finditer(text, pos, end):
+                yield i, m
