@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .config import DEFAULT_BATCH_SIZE, MIN_BATCH_SIZE, GOLD_DEV, PROCESSED, RAW, REPORTS, ROOT
 from .errors import PipelineError
+from .schemas import table_path
 
 
 def _cmd_build(args) -> int:
@@ -25,7 +26,7 @@ def _cmd_build(args) -> int:
         from . import distributed
         report = distributed.build(inputs, Path(args.out), batch_size=args.batch_size,
                                    workers=args.workers or os.cpu_count() or 2,
-                                   scheduler=args.scheduler)
+                                   scheduler=args.scheduler, data_docs=not args.no_data_docs)
     else:
         from .build import build
         report = build(inputs, Path(args.out), batch_size=args.batch_size, workers=args.workers,
@@ -43,8 +44,8 @@ def _cmd_eval(args) -> int:
     from . import evaluate
     gold = evaluate.load_gold(Path(args.gold))
     tables = Path(args.tables)
-    preds = pq.read_table(tables / "claims.parquet").to_pylist()
-    hw = pq.read_table(tables / "hardware.parquet").to_pylist()
+    preds = pq.read_table(table_path(tables, "claims")).to_pylist()
+    hw = pq.read_table(table_path(tables, "hardware")).to_pylist()
     res, errors = evaluate.score(gold, preds, hw)
     evaluate.write_errors(errors, Path(args.errors))
     print(evaluate.format_figures(res))

@@ -9,8 +9,7 @@ from pathlib import Path
 import duckdb
 
 from .config import RESOURCES, SCHEMAS
-
-TABLES = ("papers", "claims", "quantities", "hardware", "comparisons", "rejected")
+from .schemas import TABLES, duckdb_source
 
 
 def write(out_dir: Path) -> Path:
@@ -23,7 +22,7 @@ def write(out_dir: Path) -> Path:
                                            "temp_directory": str(out_dir / ".duckdb.tmp")})
     try:
         for t in TABLES:
-            con.execute(f"create table {t} as select * from read_parquet(?)", [str(out_dir / f"{t}.parquet")])
+            con.execute(f"create table {t} as select * from read_parquet(?)", [duckdb_source(out_dir, t)])
         con.execute("create table metrics as select * from read_csv(?, comment = '#', header = true)",
                     [str(RESOURCES / "metrics.csv")])
         con.execute((SCHEMAS / "views.sql").read_text())

@@ -7,7 +7,9 @@ most two per worker in flight. Each task runs `process_batch` and writes its
 rows as one part file per table (`OUT/<table>/part-NNNNN.parquet`, a
 partitioned Parquet dataset that pandas, pyarrow and DuckDB read as one
 table); on a real cluster OUT must be a filesystem every worker sees. Parts
-are written under a temporary folder and moved into place at the end.
+are written under a temporary folder and moved into place at the end; then,
+as after a local build, claims.duckdb (tables and views) and, if asked, the
+great-expectations data docs are made from them on the client.
 """
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from . import database
+from . import validate as validation
 from .build import Report, input_batches, process_batch
 from .schemas import TABLES, schema, to_arrow
 
@@ -40,7 +44,7 @@ def process_and_write(batch, part: int, tmp: str) -> dict:
 
 
 def build(inputs: list[Path], out_dir: Path, batch_size: int | None = None, workers: int = 2,
-          scheduler: str | None = None) -> Report:
+          scheduler: str | None = None, data_docs: bool = False) -> Report:
     from dask.distributed import Client, LocalCluster
 
     start = time.perf_counter()
@@ -78,9 +82,13 @@ def build(inputs: list[Path], out_dir: Path, batch_size: int | None = None, work
             if target.exists():
                 shutil.rmtree(target)
             os.replace(folder, target)
+            (out_dir / f"{t}.parquet").unlink(missing_ok=True)    # the table of an earlier local build
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         if cluster is not None:
             cluster.close()
+    database.write(out_dir)
+    if data_docs:
+        report.data_docs = validation.data_docs(out_dir)
     report.seconds = time.perf_counter() - start
     return report

@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from .config import PROCESSED, REPORTS, RESOURCES  # noqa: E402
-from .schemas import vocabularies  # noqa: E402
+from .schemas import table_path, vocabularies  # noqa: E402
 
 
 def _svg(fig) -> str:
@@ -92,9 +92,9 @@ def _highlight(sentence: str, text: str, rel: int) -> str:
 
 
 def render(tables: Path) -> str:
-    papers = pd.read_parquet(tables / "papers.parquet")
-    claims = pd.read_parquet(tables / "claims.parquet")
-    comparisons = pd.read_parquet(tables / "comparisons.parquet")
+    papers = pd.read_parquet(table_path(tables, "papers"))
+    claims = pd.read_parquet(table_path(tables, "claims"))
+    comparisons = pd.read_parquet(table_path(tables, "comparisons"))
     for df in (claims, comparisons):
         for c in df.columns:
             if isinstance(df[c].dtype, pd.CategoricalDtype):

@@ -36,6 +36,21 @@ def schema(table: str) -> pa.Schema:
     return pa.schema(fields, metadata={"table": table})
 
 
+def table_path(out_dir, table: str):
+    """Where a built table is: OUT/<table>.parquet (local build) or the
+    folder OUT/<table>/ of part files (Dask build). Both read as one table in
+    pandas and pyarrow; DuckDB takes the folder as OUT/<table>/*.parquet."""
+    from pathlib import Path
+    single = Path(out_dir) / f"{table}.parquet"
+    return single if single.exists() else Path(out_dir) / table
+
+
+def duckdb_source(out_dir, table: str) -> str:
+    """table_path for DuckDB's read_parquet (a glob for a folder of parts)."""
+    p = table_path(out_dir, table)
+    return str(p / "*.parquet") if p.is_dir() else str(p)
+
+
 def columns(table: str) -> list[str]:
     return schema(table).names
 

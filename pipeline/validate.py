@@ -161,7 +161,10 @@ def data_docs(out_dir: Path, sample_rows: int = 20000) -> Path:
     renamed into `out_dir/data_docs`."""
     import great_expectations as gx
     import pyarrow.compute as pc
+    import pyarrow.dataset as ds
     import pyarrow.parquet as pq
+
+    from .schemas import table_path
 
     g = _gx()
     ctx = g.context
@@ -172,11 +175,10 @@ def data_docs(out_dir: Path, sample_rows: int = 20000) -> Path:
         "class_name": "SiteBuilder",
         "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(tmp)},
         "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
-    rejected = pq.read_table(out_dir / "rejected.parquet").to_pylist()
+    rejected = pq.read_table(table_path(out_dir, "rejected")).to_pylist()
     for table in VALIDATED:
-        pf = pq.ParquetFile(out_dir / f"{table}.parquet")
         rows = []
-        for batch in pf.iter_batches(batch_size=min(sample_rows, 65536)):
+        for batch in ds.dataset(table_path(out_dir, table)).to_batches(batch_size=min(sample_rows, 65536)):
             rows.extend(batch.to_pylist())
             if len(rows) >= sample_rows:
                 break
@@ -185,7 +187,7 @@ def data_docs(out_dir: Path, sample_rows: int = 20000) -> Path:
         if not rows:
             continue
         ids = sorted({r["paper_id"] for r in rows})
-        papers = pq.read_table(out_dir / "papers.parquet", columns=["paper_id", "abstract"],
+        papers = pq.read_table(table_path(out_dir, "papers"), columns=["paper_id", "abstract"],
                                filters=pc.field("paper_id").isin(ids))
         abstracts = dict(zip(papers["paper_id"].to_pylist(), papers["abstract"].to_pylist()))
         df = _derived(table, pd.DataFrame(rows), abstracts)

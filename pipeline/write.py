@@ -39,6 +39,8 @@ class TableWriters:
             w.close()
         for t in self.tables:
             os.replace(self.tmp / f"{t}.parquet", self.out_dir / f"{t}.parquet")
+            if (self.out_dir / t).is_dir():      # the parts of an earlier Dask build
+                shutil.rmtree(self.out_dir / t)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def abort(self) -> None:
