@@ -22,7 +22,7 @@ import regex
 
 def required_literal(pattern: str, ignore_case: bool = False) -> tuple[tuple[str, ...], bool] | None:
     """Literal texts one of which every match of `pattern` contains (the
-    longest such choice), and whether they are lower-cased (the match
+    longest such choice), and whether they are case-folded (the match
     ignores case); None when there is none or the pattern is not in the
     syntax `re` reads.
 
@@ -45,7 +45,7 @@ def required_literal(pattern: str, ignore_case: bool = False) -> tuple[tuple[str
     best = max(_requirements(parsed), key=lambda alts: min(map(len, alts)), default=None)
     if not best or (folded and not all(a.isascii() for a in best)):
         return None
-    return (tuple(a.lower() for a in best), True) if folded else (best, False)
+    return (tuple(a.casefold() for a in best), True) if folded else (best, False)
 
 
 def _requirements(items) -> Iterator[tuple[str, ...]]:
@@ -85,7 +85,7 @@ class Gazetteer:
     def __init__(self, patterns: Sequence[str], before: str = "", after: str = "",
                  flags: int | Sequence[int] = 0):
         self.entries: list[Entry] = []
-        index: dict[tuple[str, bool], int] = {}     # (literal, lower-cased) -> key
+        index: dict[tuple[str, bool], int] = {}     # (literal, case-folded) -> key
         for i, p in enumerate(patterns):
             f = flags if isinstance(flags, int) else flags[i]
             compiled = regex.compile(before + r"(?:" + p + r")" + after, f)
@@ -118,11 +118,11 @@ class Gazetteer:
         if a := self._automata.get(False):
             found.update(k for _, k in a.iter(text, pos, end))
         if a := self._automata.get(True):
-            lower = text.lower()
-            if len(lower) == len(text):
-                found.update(k for _, k in a.iter(lower, pos, end))
-            else:        # lower-casing changed lengths (outside ASCII): look everywhere
-                found.update(k for _, k in a.iter(lower))
+            folded = text.casefold()
+            if len(folded) == len(text):
+                found.update(k for _, k in a.iter(folded, pos, end))
+            else:        # case-folding changed lengths ("ß" -> "ss"): look everywhere
+                found.update(k for _, k in a.iter(folded))
         picked = set(self._always)
         for k in found:
             picked.update(self._entries_of[k])

@@ -69,7 +69,7 @@ class _Units:
     cardinals: dict
     verbal: frozenset
     verbal_object: regex.Pattern
-    physical_by_lower: dict
+    physical_folded: dict
     needs: dict      # pattern name -> words the text must hold for it to match (see _needs)
 
 
@@ -77,7 +77,7 @@ class _Units:
 def units() -> _Units:
     q = resources.toml("quantities.toml")
     phys = {r["surface"]: r for r in resources.csv_rows("units.csv")}
-    cards = {k.lower(): float(v) for k, v in q["cardinals"].items()}
+    cards = {k.casefold(): float(v) for k, v in q["cardinals"].items()}
     card_alt = "|".join(regex.escape(c) for c in sorted(cards, key=len, reverse=True))
     factor_suffixes = ["times", "fold", "-fold", "x", "×"]
     factor_alt = "(?:" + "|".join(regex.escape(f) for f in factor_suffixes) + ")"
@@ -103,20 +103,20 @@ def units() -> _Units:
         factor_words=regex.compile(r"(?i)(?<![\p{L}-])(?:" + "|".join(
             regex.escape(w) for w in sorted(q["factor_words"], key=len, reverse=True))
             + r")(?![\p{L}-])"),
-        factor_values={k.lower(): float(v) for k, v in q["factor_words"].items()},
-        word_qualifiers={k.lower(): v for k, v in q["word_qualifiers"].items()},
+        factor_values={k.casefold(): float(v) for k, v in q["factor_words"].items()},
+        word_qualifiers={k.casefold(): v for k, v in q["word_qualifiers"].items()},
         fraction_words=regex.compile(r"(?i)(?<![\p{L}-])(?:" + "|".join(
             regex.escape(w) for w in sorted(q["fraction_words"], key=len, reverse=True))
             + r")(?![\p{L}-])"),
-        fraction_values={k.lower(): float(v) for k, v in q["fraction_words"].items()},
+        fraction_values={k.casefold(): float(v) for k, v in q["fraction_words"].items()},
         cardinal_factor=regex.compile(
             rf"(?i)(?<![\p{{L}}-])(?P<w>{card_alt})[ -]?(?P<u>{factor_alt})(?![\p{{L}}])"),
         cardinal_physical=regex.compile(
             rf"(?i)(?<![\p{{L}}-])(?P<w>{card_alt}) (?P<u>{phys_alt})(?![\p{{L}}])"),
         cardinals=cards,
-        verbal=frozenset(w.lower() for w in q["verbal_factor_words"]),
+        verbal=frozenset(w.casefold() for w in q["verbal_factor_words"]),
         verbal_object=regex.compile(r"(?i)\s+(?:" + "|".join(q["factor_word_objects"]) + r")\b"),
-        physical_by_lower={k.lower(): v for k, v in sorted(phys.items(), reverse=True)},
+        physical_folded={k.casefold(): v for k, v in sorted(phys.items(), reverse=True)},
         needs=_needs(cards, q["factor_words"], q["fraction_words"], factor_suffixes, phys_words),
     )
 
@@ -125,10 +125,10 @@ _LETTERS = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 
 
 def words_of(text: str) -> frozenset[str]:
-    """The lower-case runs of ASCII letters in a text: "Two-fold, 3x" ->
+    """The case-folded runs of ASCII letters in a text: "Two-fold, 3x" ->
     {"two", "fold", "x"}. Cheap (C string methods only); the number-word
     patterns run only on texts that hold the words they need."""
-    return frozenset(text.lower().encode("ascii", "replace").translate(_LETTERS).decode("ascii").split())
+    return frozenset(text.casefold().encode("ascii", "replace").translate(_LETTERS).decode("ascii").split())
 
 
 def _needs(cards, factor_words, fraction_words, factor_suffixes, phys_words) -> dict:
@@ -145,8 +145,8 @@ def _needs(cards, factor_words, fraction_words, factor_suffixes, phys_words) -> 
         return None if None in picked else frozenset(picked)
 
     letter_suffixes = [f for f in factor_suffixes if f.isascii() and f.isalpha()]
-    glued = {c.split()[-1].lower() + f for c in cards for f in letter_suffixes}
-    last_words = {c.split()[-1].lower() for c in cards}
+    glued = {c.split()[-1].casefold() + f for c in cards for f in letter_suffixes}
+    last_words = {c.split()[-1].casefold() for c in cards}
     odd_suffix = [f for f in factor_suffixes if not (f.isascii() and f.isalpha()) and not f.startswith("-")]
     return {
         "factor_words": any_of(factor_words),
@@ -154,7 +154,7 @@ def _needs(cards, factor_words, fraction_words, factor_suffixes, phys_words) -> 
         # "two times", "twofold", "two ×": a cardinal, then a suffix or a glued join
         "cardinal_factor": (frozenset(last_words | glued),
                             frozenset(set(letter_suffixes) | glued), tuple(odd_suffix)),
-        "cardinal_physical": (any_of(cards), frozenset(w.lower() for w in phys_words)),
+        "cardinal_physical": (any_of(cards), frozenset(w.casefold() for w in phys_words)),
     }
 
 
@@ -216,21 +216,21 @@ def _number_words(text: str) -> list[Mention]:
     words = words_of(text)
     may = {name: _may_match(name, text, words) for name in u.needs}
     for m in (u.factor_words.finditer(text) if may["factor_words"] else ()):
-        w = m.group().lower()
+        w = m.group().casefold()
         if w in u.verbal and not u.verbal_object.match(text, m.end()):
             continue
         out.append(Mention(m.start(), m.end(), m.group(), u.factor_values[w], None, "x",
                            "factor", "word.factor", qualifier=u.word_qualifiers.get(w)))
     for m in (u.cardinal_factor.finditer(text) if may["cardinal_factor"] else ()):
-        out.append(Mention(m.start(), m.end(), m.group(), u.cardinals[m["w"].lower()], None, "x",
+        out.append(Mention(m.start(), m.end(), m.group(), u.cardinals[m["w"].casefold()], None, "x",
                            "factor", "word.cardinal_factor"))
     for m in (u.cardinal_physical.finditer(text) if may["cardinal_physical"] else ()):
-        row = u.physical_map.get(m["u"]) or u.physical_by_lower[m["u"].lower()]   # "Two Hours"
+        row = u.physical_map.get(m["u"]) or u.physical_folded[m["u"].casefold()]   # "Two Hours"
         unit = row["unit"]
-        out.append(Mention(m.start(), m.end(), m.group(), u.cardinals[m["w"].lower()], None,
+        out.append(Mention(m.start(), m.end(), m.group(), u.cardinals[m["w"].casefold()], None,
                            unit, "physical", "word.cardinal_unit"))
     for m in (u.fraction_words.finditer(text) if may["fraction_words"] else ()):
-        out.append(Mention(m.start(), m.end(), m.group(), u.fraction_values[m.group().lower()],
+        out.append(Mention(m.start(), m.end(), m.group(), u.fraction_values[m.group().casefold()],
                            None, None, "fraction", "word.fraction"))
     return out
 
@@ -276,7 +276,7 @@ def find(text: str) -> list[Mention]:
                 unit2 = _read_unit(text, n2.end())
                 same = unit2 and (unit is None or unit.unit == unit2.unit)
                 opener = u.openers.search(text[max(0, start - 16):start])
-                is_from = text[max(0, start - 5):start].lower().endswith("from ")
+                is_from = text[max(0, start - 5):start].casefold().endswith("from ")
                 if same and (not is_from or opener):
                     value_max = parse_number(n2.group())
                     unit, rule = unit2, "num.range"

@@ -37,7 +37,7 @@ def _surfaces(csv_name: str) -> list[str]:
 
 
 NOISE = [" ", "  ", ", ", "-", ".", "(", ")", "NVIDIA ", "nvidia ", "Tesla ", "RTX ", "GPUs", "x",
-         "on ", "the ", "é", "İ", "\u200b", "2", "80GB", "SXM", "Pro", "Verified", "top-1 ", "@"]
+         "on ", "the ", "é", "İ", "ſ", "\u212a", "ß", "\u200b", "2", "80GB", "SXM", "Pro", "Verified", "top-1 ", "@"]
 
 
 def _texts(csv_name: str):
@@ -75,7 +75,7 @@ def _number_word_texts():
     words += [w.title() for w in words] + [w.upper() for w in words[:5]]
     units = [s for s in quantities.units().physical_map if s.isalpha()]
     units += [u.title() for u in units]
-    glue = ["times", "fold", "-fold", "x", "×", "X", " ", " ", "-", ",", "3", "é", "the", "someone"]
+    glue = ["times", "fold", "-fold", "x", "×", "X", " ", " ", "-", ",", "3", "é", "the", "someone", "ſix", "ſ"]
     piece = st.sampled_from(words) | st.sampled_from(units) | st.sampled_from(glue)
     return st.lists(piece, max_size=8).map("".join)
 

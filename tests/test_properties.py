@@ -8,7 +8,7 @@ from pipeline.records import Paper
 
 ALPHABET = st.sampled_from(list("0123456789 .,-~%x×$\\{}()[]+/:;abcXYZ")
                            + ["times", " up to ", "GB", "ms", "faster", " by ", "FLOPs",
-                              "accuracy", "A100", " and ", "respectively", "\n", "é", "\u200b"])
+                              "accuracy", "A100", " and ", "respectively", "\n", "é", "\u200b", "ſix", "İ"])
 TEXT = st.lists(ALPHABET, max_size=60).map("".join) | st.text(max_size=300)
 
 
