@@ -10,6 +10,7 @@ number of workers.
 """
 from __future__ import annotations
 
+import array
 import collections
 import contextlib
 import gc
@@ -24,6 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+import numpy as np
+import pyarrow as pa
+
 from . import compare, database
 from . import validate as validation
 from .config import DEFAULT_BATCH_SIZE, MIN_BATCH_SIZE
@@ -32,7 +36,7 @@ from .extract import extract
 from .identity import paper_id
 from .ingest import discover, read_file
 from .records import Paper, Problem, RawPaper
-from .schemas import TABLES
+from .schemas import TABLES, to_arrow
 from .write import TableWriters
 
 STAGES = ("extract", "validate")
@@ -47,11 +51,14 @@ class Batch:
 
 @dataclass
 class BatchResult:
-    rows: dict[str, list[dict]]
+    """One batch's tables, as Arrow (compact to send between processes, and
+    converted where the batch ran), with the figures the report adds up."""
+    tables: dict[str, pa.Table]       # rejected: rows that failed validation, then input problems
     extracted: dict[str, int]
     timings: dict[str, float]
     warnings: dict[str, int] = field(default_factory=dict)
-    problems: list[dict] = field(default_factory=list)   # input that could not be extracted
+    rejected_by_table: dict[str, int] = field(default_factory=dict)   # rows that failed validation
+    problems: int = 0                 # input that could not be read or extracted
 
 
 @dataclass
@@ -148,8 +155,12 @@ def process_batch(batch: Batch | list[Paper]) -> BatchResult:
         for k, v in outcome.warnings.items():
             warnings[f"{table}.{k}"] = warnings.get(f"{table}.{k}", 0) + v
     rows["comparisons"] = compare.comparisons(rows["claims"])   # of validated claims only
+    rejected_by_table = dict(collections.Counter(r["table"] for r in rows["rejected"]))
+    rows["rejected"].extend(problems)
     t2 = time.perf_counter()
-    return BatchResult(rows, extracted, {"extract": t1 - t0, "validate": t2 - t1}, warnings, problems)
+    tables = {t: to_arrow(t, rows[t]) for t in TABLES}
+    return BatchResult(tables, extracted, {"extract": t1 - t0, "validate": t2 - t1}, warnings,
+                       rejected_by_table, len(problems))
 
 
 def _problem_row(p: Problem) -> dict:
@@ -157,25 +168,51 @@ def _problem_row(p: Problem) -> dict:
             "reason": p.reason, "row": p.raw}
 
 
-@dataclass
 class SourceIndex:
-    """Which files hold each paper, kept small for millions of papers: a bit
-    per file for every paper id, and a set of the ids met more than once."""
-    files: list[str]
-    bits: dict[str, int] = field(default_factory=dict)
-    repeated: set[str] = field(default_factory=set)
+    """How many distinct papers the inputs hold, and the source files of the
+    papers met more than once (the others have one: the file they are in).
+
+    Every id of the first pass is held as an 8-byte integer with a 4-byte
+    file number (12 MB for a million papers) until `seal()`, which keeps
+    only the repeated ones as strings; a dict of every id would hold ~200 MB
+    per million papers for the whole build.
+
+    >>> ix = SourceIndex(["a.txt", "b.txt"])
+    >>> for pid, f in [("00000000000000ff", 0), ("0000000000000001", 0), ("00000000000000ff", 1)]:
+    ...     ix.add(pid, f)
+    >>> ix.seal(); len(ix), ix.repeated
+    (2, {'00000000000000ff': ['a.txt', 'b.txt']})
+    """
+
+    def __init__(self, files: list[str]):
+        self.files = files
+        self._ids = array.array("Q")
+        self._file_nos = array.array("I")
+        self.repeated: dict[str, list[str]] = {}
+        self._count = 0
 
     def add(self, pid: str, file_no: int) -> None:
-        if pid in self.bits:
-            self.repeated.add(pid)
-        self.bits[pid] = self.bits.get(pid, 0) | (1 << file_no)
+        self._ids.append(int(pid, 16))
+        self._file_nos.append(file_no)
 
-    def sources(self, pid: str) -> list[str]:
-        b = self.bits.get(pid, 0)
-        return [name for i, name in enumerate(self.files) if b >> i & 1]
+    def seal(self) -> None:
+        ids = np.array(self._ids, dtype=np.uint64)
+        nos = np.array(self._file_nos, dtype=np.uint32)
+        unique, counts = np.unique(ids, return_counts=True)
+        self._count = len(unique)
+        twice = np.isin(ids, unique[counts > 1])
+        for value, no in zip(ids[twice].tolist(), nos[twice].tolist()):
+            names = self.repeated.setdefault(f"{value:016x}", [])
+            if self.files[no] not in names:
+                names.append(self.files[no])
+        self._ids, self._file_nos = array.array("Q"), array.array("I")
+
+    def sources(self, pid: str) -> list[str] | None:
+        """The files of a paper met more than once; None for the others."""
+        return self.repeated.get(pid)
 
     def __len__(self) -> int:
-        return len(self.bits)
+        return self._count
 
 
 def index_sources(files: list[Path], errors: list[str]) -> tuple[SourceIndex, set[Path]]:
@@ -190,6 +227,7 @@ def index_sources(files: list[Path], errors: list[str]) -> tuple[SourceIndex, se
         except InputError as e:
             errors.append(str(e))
             bad.add(f)
+    index.seal()
     return index, bad
 
 
@@ -309,11 +347,10 @@ def build(inputs: list[Path], out_dir: Path, batch_size: int | None = None, work
         results = ordered_map(process_batch, batches, pool, window=2 * workers)
         with TableWriters(out_dir) as writers:
             for result in results:
-                report.tally(result.extracted, collections.Counter(r["table"] for r in result.rows["rejected"]),
-                             len(result.problems), result.timings, result.warnings)
+                report.tally(result.extracted, result.rejected_by_table, result.problems,
+                             result.timings, result.warnings)
                 for t in TABLES:
-                    writers.write(t, result.rows[t])
-                writers.write("rejected", result.problems)
+                    writers.write(t, result.tables[t])
                 if bar:
                     bar.update(result.extracted["papers"])
                 if on_batch:

@@ -25,22 +25,20 @@ import pyarrow.parquet as pq
 from . import database
 from . import validate as validation
 from .build import Report, input_batches, process_batch
-from .schemas import TABLES, schema, to_arrow
+from .schemas import TABLES, schema
 
 
 def process_and_write(batch, part: int, tmp: str) -> dict:
     """Run one batch and write its part files; return only the small figures."""
     result = process_batch(batch)
-    rows = dict(result.rows)
-    rows["rejected"] = rows["rejected"] + result.problems
-    for t in TABLES:
-        if rows[t]:
+    for t, table in result.tables.items():
+        if table.num_rows:
             folder = Path(tmp) / t
             folder.mkdir(parents=True, exist_ok=True)
-            pq.write_table(to_arrow(t, rows[t]), folder / f"part-{part:05d}.parquet")
+            pq.write_table(table, folder / f"part-{part:05d}.parquet")
     return {"extracted": result.extracted, "timings": result.timings, "warnings": result.warnings,
-            "rejected_tables": collections.Counter(r["table"] for r in result.rows["rejected"]),
-            "problems": len(result.problems), "written": {t: len(rows[t]) for t in TABLES}}
+            "rejected_tables": result.rejected_by_table, "problems": result.problems,
+            "written": {t: table.num_rows for t, table in result.tables.items()}}
 
 
 def build(inputs: list[Path], out_dir: Path, batch_size: int | None = None, workers: int = 2,

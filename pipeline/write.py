@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .schemas import TABLES, schema, to_arrow
@@ -29,10 +30,12 @@ class TableWriters:
         self.writers = {t: pq.ParquetWriter(self.tmp / f"{t}.parquet", schema(t)) for t in tables}
         self.counts = {t: 0 for t in tables}
 
-    def write(self, table: str, rows: list[dict]) -> None:
-        if rows:
-            self.writers[table].write_table(to_arrow(table, rows))
-            self.counts[table] += len(rows)
+    def write(self, table: str, rows: list[dict] | pa.Table) -> None:
+        """One row group of rows (dicts, or an Arrow table of the schema)."""
+        data = rows if isinstance(rows, pa.Table) else to_arrow(table, rows)
+        if data.num_rows:
+            self.writers[table].write_table(data)
+            self.counts[table] += data.num_rows
 
     def commit(self) -> None:
         for w in self.writers.values():
