@@ -20,7 +20,9 @@ Data flow, one module per stage (read top to bottom):
 `pipeline/distributed.py` on Dask; `pipeline/cli.py` is the thin command
 line; `pipeline/evaluate.py` and `pipeline/outside.py` measure; and
 `pipeline/report.py` draws the HTML report. Extraction knowledge lives in
-`pipeline/resources/`, table contracts in `schemas/`.
+`pipeline/resources/` (compiled by `pipeline/lexicon.py`; its many-pattern
+lists run through `pipeline/gazetteer.py`, which skips the patterns a text
+cannot match), table contracts in `schemas/`.
 """
 
 __version__ = "0.1.0"
