@@ -130,12 +130,14 @@ def _adjective_suffixes() -> tuple[str, ...]:
 
 
 def _is_name(token: str, not_names: frozenset) -> bool:
-    if token in not_names or token.rstrip("s") in not_names or len(token) < 2:
+    # lower-case words ("high-quality", "fine-tune", "4-bit") are never names;
+    # islower() answers most words at once, any() the rest (digits, marks)
+    if token.islower() or len(token) < 2 or not any(c.isupper() for c in token):
+        return False
+    if token in not_names or token.rstrip("s") in not_names:
         return False
     if _NUMBERISH.fullmatch(token):
         return False
-    if not any(c.isupper() for c in token):
-        return False   # lower-case words ("high-quality", "fine-tune", "4-bit") are never names
     return not token.lower().endswith(_adjective_suffixes())
 
 
@@ -146,9 +148,9 @@ def subject(sentence: str, rel_start: int, exclude: list[tuple[int, int]]) -> st
     m_by = _BY_DOING.match(sentence)
     for m in _NAME.finditer(sentence, 0, rel_start):
         tok = m["name"]
-        if any(s <= m.start() < e for s, e in exclude):
-            continue
         if not _is_name(tok, not_names):
+            continue
+        if any(s <= m.start() < e for s, e in exclude):
             continue
         strong = any(c.isupper() for c in tok[1:]) or any(c.isdigit() for c in tok) or "-" in tok
         if not strong and m.start() > 0 and not tok[0].isupper():

@@ -14,12 +14,26 @@ import regex
 from . import resources
 
 _END = regex.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[\p{Lu}\d$\\])""")
-_WORD_BEFORE = regex.compile(r"(?:^|(?<=[\s(]))([\p{L}.]+)$")
 
 
 @functools.cache
 def _abbreviations() -> frozenset[str]:
     return frozenset(a.lower() for a in resources.toml("sentences.toml")["abbreviations"])
+
+
+def _word_before(text: str, end: int, reach: int = 40) -> str | None:
+    """The run of letters and periods ending at `end` ("e.g", "al"), if it
+    starts the text or follows a space or "(" within `reach` characters.
+
+    >>> _word_before("see e.g. this", 7), _word_before("x-al", 4), _word_before("(Fig", 4)
+    ('e.g', None, 'Fig')
+    """
+    start, low = end, max(0, end - reach)
+    while start > low and (text[start - 1].isalpha() or text[start - 1] == "."):
+        start -= 1
+    if start == end or not (start == 0 or text[start - 1].isspace() or text[start - 1] == "("):
+        return None
+    return text[start:end]
 
 
 def split(text: str) -> list[tuple[int, int]]:
@@ -34,8 +48,8 @@ def split(text: str) -> list[tuple[int, int]]:
     for m in _END.finditer(text):
         end = m.end()
         if m.group().startswith("."):
-            w = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
-            if w and (w.group(1).lower().strip(".") in abbr or len(w.group(1)) == 1):
+            w = _word_before(text, m.start())
+            if w and (w.lower().strip(".") in abbr or len(w) == 1):
                 continue
         spans.append((start, end))
         start = end
