@@ -91,3 +91,22 @@ def test_number_word_prefilter_changes_nothing(text):
     finally:
         quantities._may_match = original
     assert fast == slow
+
+
+def _cue_words() -> list[str]:
+    import regex
+    words = set()
+    for c in resources.toml("cues.toml")["cue"]:
+        words.update(w for w in regex.split(r"[^\w@.\-]+", c["pattern"]) if w)
+    return sorted(words)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_cue_words() + NOISE + ["TTFT", "Latency", "ſ"]), max_size=20).map("".join),
+       st.integers(0, 400), st.integers(0, 400))
+def test_cue_gazetteer_within_a_span_equals_running_every_cue(text, a, b):
+    """Cues are looked for within one sentence of the abstract (pos, endpos)."""
+    pos, end = sorted((min(a, len(text)), min(b, len(text))))
+    gaz = lexicon.cue_gazetteer()
+    brute = [(i, m.span()) for i, e in enumerate(gaz.entries) for m in e.pattern.finditer(text, pos, end)]
+    assert [(i, m.span()) for i, m in gaz.finditer(text, pos, end)] == brute
