@@ -128,10 +128,8 @@ def _no_cycle_collection():
             gc.enable()
 
 
-def process_batch(batch: Batch | list[Paper]) -> BatchResult:
+def process_batch(batch: Batch) -> BatchResult:
     """Extract and validate one batch: a pure function, safe to run anywhere."""
-    if not isinstance(batch, Batch):
-        batch = Batch(list(batch))
     papers = batch.papers
     t0 = time.perf_counter()
     rows = {t: [] for t in TABLES}

@@ -44,12 +44,12 @@ _SIBLING_END = lexicon.pattern("sibling_end")
 class _Context:
     left: str
     right: str
-    left_cues: tuple = ()     # (start, end, cue) in `left`
-    right_cues: tuple = ()    # (start, end, cue) in `right`
+    left_cues: tuple      # (start, end, cue) in `left`
+    right_cues: tuple     # (start, end, cue) in `right`
 
 
 def _windows(text: str, span: tuple[int, int], group: list[Mention], others: list[Mention],
-             cues: tuple = ()) -> _Context:
+             cues: tuple) -> _Context:
     """The words left and right of a quantity (or a list of them), within its
     sentence and clause, up to the next quantity; with the cues found there
     (`cues`: the sentence's, from sentence_cues)."""

@@ -38,7 +38,9 @@ def _cue_rows() -> list[dict]:
 
 @functools.cache
 def cues() -> tuple[Cue, ...]:
-    return tuple(Cue(c["id"], c["type"], c["measure"], word_regex(c["pattern"])) for c in _cue_rows())
+    """The cues, each with its pattern as cue_gazetteer compiled it."""
+    entries = cue_gazetteer().entries
+    return tuple(Cue(c["id"], c["type"], c["measure"], e.pattern) for c, e in zip(_cue_rows(), entries))
 
 
 @functools.cache
@@ -75,9 +77,10 @@ def _metric_flags(pattern: str) -> int:
 
 @functools.cache
 def metrics() -> tuple[Metric, ...]:
-    return tuple(Metric(r["name"], r["percentage"] == "1", r["lower_is_better"] == "1",
-                        word_regex(r["pattern"], _metric_flags(r["pattern"])))
-                 for r in resources.csv_rows("metrics.csv"))
+    """The metrics, each with its pattern as _metric_gazetteer compiled it."""
+    entries = _metric_gazetteer().entries
+    return tuple(Metric(r["name"], r["percentage"] == "1", r["lower_is_better"] == "1", e.pattern)
+                 for r, e in zip(resources.csv_rows("metrics.csv"), entries))
 
 
 @functools.cache
@@ -107,7 +110,9 @@ def metric_by_name() -> dict[str, Metric]:
 
 @functools.cache
 def datasets() -> tuple[tuple[str, regex.Pattern], ...]:
-    return tuple((r["name"], word_regex(r["pattern"], 0)) for r in resources.csv_rows("datasets.csv"))
+    """(name, pattern) of every benchmark, the pattern as _dataset_gazetteer compiled it."""
+    entries = _dataset_gazetteer().entries
+    return tuple((r["name"], e.pattern) for r, e in zip(resources.csv_rows("datasets.csv"), entries))
 
 
 @functools.cache

@@ -70,7 +70,7 @@ class _Units:
     verbal: frozenset
     verbal_object: regex.Pattern
     physical_folded: dict
-    needs: dict      # pattern name -> words the text must hold for it to match (see _needs)
+    needs: dict      # pattern name -> what a text must hold for it to match (see _needs)
 
 
 @functools.cache
@@ -132,43 +132,40 @@ def words_of(text: str) -> frozenset[str]:
 
 
 def _needs(cards, factor_words, fraction_words, factor_suffixes, phys_words) -> dict:
-    """For each number-word pattern, groups of words (any one of each group)
-    that every text it matches holds as words_of(). A phrase's words are
-    separate words there, except that "ten" may be glued to a factor suffix
-    ("tenfold"), so those joins are listed too. None: always run."""
+    """For each number-word pattern, what every text it matches holds: a
+    tuple of groups, each satisfied by one of its words (as words_of() reads
+    them) or one of its characters; None: no such groups, always run. A
+    phrase's words are separate words there, except that "ten" may be glued
+    to a factor suffix ("tenfold"), so those joins are listed too."""
     def longest(phrase):
         ws = sorted(words_of(phrase), key=len)
         return ws[-1] if ws else None
 
     def any_of(phrases):
         picked = {longest(p) for p in phrases}
-        return None if None in picked else frozenset(picked)
+        return None if None in picked else (frozenset(picked), ())
+
+    def need(*groups):
+        return None if None in groups else groups
 
     letter_suffixes = [f for f in factor_suffixes if f.isascii() and f.isalpha()]
     glued = {c.split()[-1].casefold() + f for c in cards for f in letter_suffixes}
     last_words = {c.split()[-1].casefold() for c in cards}
-    odd_suffix = [f for f in factor_suffixes if not (f.isascii() and f.isalpha()) and not f.startswith("-")]
+    odd_suffix = tuple(f for f in factor_suffixes if not (f.isascii() and f.isalpha()) and not f.startswith("-"))
     return {
-        "factor_words": any_of(factor_words),
-        "fraction_words": any_of(fraction_words),
+        "factor_words": need(any_of(factor_words)),
+        "fraction_words": need(any_of(fraction_words)),
         # "two times", "twofold", "two ×": a cardinal, then a suffix or a glued join
-        "cardinal_factor": (frozenset(last_words | glued),
-                            frozenset(set(letter_suffixes) | glued), tuple(odd_suffix)),
-        "cardinal_physical": (any_of(cards), frozenset(w.casefold() for w in phys_words)),
+        "cardinal_factor": need((frozenset(last_words | glued), ()),
+                                (frozenset(set(letter_suffixes) | glued), odd_suffix)),
+        "cardinal_physical": need(any_of(cards), (frozenset(w.casefold() for w in phys_words), ())),
     }
 
 
 def _may_match(name: str, text: str, words: frozenset[str]) -> bool:
     need = units().needs[name]
-    if need is None:
-        return True
-    if isinstance(need, frozenset):
-        return not words.isdisjoint(need)
-    if name == "cardinal_factor":
-        cardinal, suffix, odd = need
-        return not words.isdisjoint(cardinal) and (
-            not words.isdisjoint(suffix) or any(o in text for o in odd))
-    return all(group is None or not words.isdisjoint(group) for group in need)
+    return need is None or all(not words.isdisjoint(ws) or any(c in text for c in chars)
+                               for ws, chars in need)
 
 
 def parse_number(s: str) -> float:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -36,11 +37,10 @@ def schema(table: str) -> pa.Schema:
     return pa.schema(fields, metadata={"table": table})
 
 
-def table_path(out_dir, table: str):
+def table_path(out_dir, table: str) -> Path:
     """Where a built table is: OUT/<table>.parquet (local build) or the
     folder OUT/<table>/ of part files (Dask build). Both read as one table in
     pandas and pyarrow; DuckDB takes the folder as OUT/<table>/*.parquet."""
-    from pathlib import Path
     single = Path(out_dir) / f"{table}.parquet"
     return single if single.exists() else Path(out_dir) / table
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .schemas import TABLES, schema, to_arrow
+from .schemas import TABLES, schema
 
 
 class TableWriters:
@@ -30,9 +30,8 @@ class TableWriters:
         self.writers = {t: pq.ParquetWriter(self.tmp / f"{t}.parquet", schema(t)) for t in tables}
         self.counts = {t: 0 for t in tables}
 
-    def write(self, table: str, rows: list[dict] | pa.Table) -> None:
-        """One row group of rows (dicts, or an Arrow table of the schema)."""
-        data = rows if isinstance(rows, pa.Table) else to_arrow(table, rows)
+    def write(self, table: str, data: pa.Table) -> None:
+        """One row group: an Arrow table of the table's schema (schemas.to_arrow)."""
         if data.num_rows:
             self.writers[table].write_table(data)
             self.counts[table] += data.num_rows
