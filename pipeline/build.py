@@ -146,17 +146,20 @@ def process_batch(batch: Batch) -> BatchResult:
     extracted = {t: len(rows[t]) for t in TABLES}
     abstracts = {p.paper_id: p.abstract for p in papers}
     warnings: dict[str, int] = {}
+    tables: dict[str, pa.Table] = {}
     for table in validation.VALIDATED if papers else ():
         outcome = validation.validate(table, rows[table], abstracts)
-        rows[table] = outcome.good
+        rows[table], tables[table] = outcome.good, outcome.table
         rows["rejected"].extend(outcome.rejected)
         for k, v in outcome.warnings.items():
             warnings[f"{table}.{k}"] = warnings.get(f"{table}.{k}", 0) + v
     rows["comparisons"] = compare.comparisons(rows["claims"])   # of validated claims only
     rejected_by_table = dict(collections.Counter(r["table"] for r in rows["rejected"]))
     rows["rejected"].extend(problems)
+    for t in TABLES:
+        if tables.get(t) is None:
+            tables[t] = to_arrow(t, rows[t])
     t2 = time.perf_counter()
-    tables = {t: to_arrow(t, rows[t]) for t in TABLES}
     return BatchResult(tables, extracted, {"extract": t1 - t0, "validate": t2 - t1}, warnings,
                        rejected_by_table, len(problems))
 

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from . import resources
 from .errors import ResourceError, TableValidationError
-from .schemas import vocabularies
+from .schemas import to_arrow, vocabularies
 
 VALIDATED = ("papers", "claims", "quantities", "hardware")
 logging.getLogger("great_expectations").setLevel(logging.ERROR)
@@ -33,6 +34,7 @@ class Outcome:
     good: list[dict]
     rejected: list[dict] = field(default_factory=list)
     warnings: dict[str, int] = field(default_factory=dict)
+    table: pa.Table | None = None     # the good rows as Arrow (schemas.to_arrow)
 
 
 def _class_name(snake: str) -> str:
@@ -59,6 +61,23 @@ def declarations(table: str) -> tuple[dict, ...]:
                 d[k] = list(vocab[v[7:]])
         out.append(d)
     return tuple(out)
+
+
+@functools.cache
+def suite_columns(table: str) -> tuple[str, ...] | None:
+    """The columns the table's suite reads (None: all, for an expectation on
+    the set of columns). Only these are handed to great-expectations: it
+    fingerprints every batch it is given, and a list column such as
+    papers.sources makes it fall back to pickling the whole frame."""
+    cols: dict[str, None] = {}
+    for d in declarations(table):
+        if d["type"].startswith("expect_table_column"):
+            return None
+        for k in ("column", "column_A", "column_B"):
+            if k in d:
+                cols[d[k]] = None
+        cols.update(dict.fromkeys(d.get("column_list", ())))
+    return tuple(cols)
 
 
 @dataclass
@@ -93,13 +112,17 @@ def _gx() -> _GX:
     return _GX(ctx, suites, batch_defs)
 
 
-def _derived(table: str, df: pd.DataFrame, abstracts: dict[str, str]) -> pd.DataFrame:
+_DERIVED_FROM = {"claims": ("claim_type", "factor", "metric", "dataset", "unit", "value_si")}
+
+
+def _derived(table: str, df: pd.DataFrame, rows: list[dict], abstracts: dict[str, str]) -> pd.DataFrame:
+    """Adds the derived "_" columns to df, the DataFrame of rows. Per-row
+    checks read the row dicts: iterating Python lists is several times faster
+    than iterating pandas' Arrow-backed string columns."""
     if table in ("claims", "quantities", "hardware"):
-        df["_paper_known"] = df["paper_id"].isin(abstracts.keys())
-        df["_span_ok"] = [
-            isinstance(a := abstracts.get(p), str) and isinstance(s, (int, float)) and isinstance(e, (int, float))
-            and not (math.isnan(s) or math.isnan(e)) and 0 <= s < e <= len(a) and a[int(s):int(e)] == t
-            for p, s, e, t in zip(df["paper_id"], df["char_start"], df["char_end"], df["text"])]
+        df["_paper_known"] = [r.get("paper_id") in abstracts for r in rows]
+        df["_span_ok"] = [_span_ok(abstracts.get(r.get("paper_id")), r.get("char_start"), r.get("char_end"),
+                                   r.get("text")) for r in rows]
     if table == "claims":
         relative = set(vocabularies()["relative_claim_type"])
         is_rel = df["claim_type"].isin(relative)
@@ -112,28 +135,50 @@ def _derived(table: str, df: pd.DataFrame, abstracts: dict[str, str]) -> pd.Data
     return df
 
 
+def _span_ok(abstract, start, end, text) -> bool:
+    """abstract[start:end] == text, with integral offsets inside the abstract."""
+    if not isinstance(abstract, str) or isinstance(start, bool) or isinstance(end, bool):
+        return False
+    if not isinstance(start, (int, float)) or not isinstance(end, (int, float)):
+        return False
+    if math.isnan(start) or math.isnan(end) or not 0 <= start < end <= len(abstract):
+        return False
+    return abstract[int(start):int(end)] == text
+
+
 def _jsonable(row: dict) -> str:
     return json.dumps(row, default=str, ensure_ascii=False)
 
 
 def validate(table: str, rows: list[dict], abstracts: dict[str, str]) -> Outcome:
-    """Good rows, and rejected rows each with every failed expectation named."""
+    """Good rows (as dicts and as an Arrow table), and rejected rows each with
+    every failed expectation named.
+
+    The rows are converted to Arrow once; great-expectations sees that table
+    as pandas (a cheap, columnar conversion), and the good rows are the table
+    filtered, so no row is converted twice. The suite runs first with the
+    cheapest result format, which only says which expectations failed; only
+    those run again to name the failing rows."""
     if table not in VALIDATED:
         return Outcome(rows)
+    arrow = to_arrow(table, rows)
     if not rows:
         if table == "papers":
             raise TableValidationError(table, "expect_table_row_count_to_be_between",
                                        "no paper in this batch")
-        return Outcome([])
+        return Outcome([], table=arrow)
     g = _gx()
-    df = _derived(table, pd.DataFrame(rows), abstracts)
-    result = g.batch_defs[table].get_batch(batch_parameters={"dataframe": df}).validate(
-        g.suites[table], result_format={"result_format": "COMPLETE"})
+    wanted = suite_columns(table)
+    given = arrow.column_names if wanted is None else [
+        c for c in arrow.column_names if c in wanted or c in _DERIVED_FROM.get(table, ())]
+    df = _derived(table, arrow.select(given).to_pandas(), rows, abstracts)
+    batch = g.batch_defs[table].get_batch(batch_parameters={"dataframe": df})
+    suite = g.suites[table]
+    failed = [r.expectation_config for r in batch.validate(
+        suite, result_format={"result_format": "BOOLEAN_ONLY"}).results if not r.success]
     reasons: dict[int, list[str]] = {}
     warnings: dict[str, int] = {}
-    for r in result.results:
-        if r.success:
-            continue
+    for r in _explain(batch, failed):
         meta = r.expectation_config.meta or {}
         name = meta.get("name", r.expectation_config.type)
         if meta.get("level") == "warn":
@@ -143,6 +188,8 @@ def validate(table: str, rows: list[dict], abstracts: dict[str, str]) -> Outcome
             raise TableValidationError(table, name, json.dumps(r.result, default=str)[:300])
         for i in r.result["unexpected_index_list"] or []:
             reasons.setdefault(int(i if not isinstance(i, dict) else next(iter(i.values()))), []).append(name)
+    if not reasons:
+        return Outcome(rows, [], warnings, arrow)
     good, rejected = [], []
     for i, row in enumerate(rows):
         if i in reasons:
@@ -151,7 +198,21 @@ def validate(table: str, rows: list[dict], abstracts: dict[str, str]) -> Outcome
                              "row": _jsonable(row)})
         else:
             good.append(row)
-    return Outcome(good, rejected, warnings)
+    keep = pa.array([i not in reasons for i in range(len(rows))])
+    return Outcome(good, rejected, warnings, arrow.filter(keep))
+
+
+def _explain(batch, failed: list) -> list:
+    """The failed expectations run again with the complete result format,
+    which lists the index of every failing row. Suite order is kept, so
+    a rejected row's reasons are named in the suite's order."""
+    if not failed:
+        return []
+    import great_expectations as gx
+    again = gx.ExpectationSuite(name="failed", expectations=[
+        getattr(gx.expectations, _class_name(c.type))(**c.kwargs, meta=c.meta) for c in failed])
+    return [r for r in batch.validate(again, result_format={"result_format": "COMPLETE"}).results
+            if not r.success]
 
 
 def data_docs(out_dir: Path, sample_rows: int = 20000) -> Path:
@@ -190,7 +251,7 @@ def data_docs(out_dir: Path, sample_rows: int = 20000) -> Path:
         papers = pq.read_table(table_path(out_dir, "papers"), columns=["paper_id", "abstract"],
                                filters=pc.field("paper_id").isin(ids))
         abstracts = dict(zip(papers["paper_id"].to_pylist(), papers["abstract"].to_pylist()))
-        df = _derived(table, pd.DataFrame(rows), abstracts)
+        df = _derived(table, pd.DataFrame(rows), rows, abstracts)
         name = f"{table}-{tmp.name}"
         vd = ctx.validation_definitions.add(gx.ValidationDefinition(
             name=name, data=g.batch_defs[table], suite=g.suites[table]))
