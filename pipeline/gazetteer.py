@@ -135,3 +135,27 @@ class Gazetteer:
         for i in self.candidates(text, pos, end):
             for m in self.entries[i].pattern.finditer(text, pos, end):
                 yield i, m
+
+
+class Guarded:
+    """A pattern every match of which holds a match of one of a gazetteer's
+    entries ("a metric name, then 'of'"), run only on texts where one of
+    those entries may match: on most texts it is answered by the
+    Aho-Corasick pass alone, without the regex engine trying every entry at
+    every position.
+
+    >>> g = Guarded(regex.compile(r"(?:H100|A100) GPUs?"), Gazetteer(["H100", "A100"]))
+    >>> g.search("on 8 H100 GPUs").group(), g.search("on 8 V100 GPUs")
+    ('H100 GPUs', None)
+    """
+
+    def __init__(self, pattern: regex.Pattern, gazetteer: Gazetteer):
+        self.pattern, self.gazetteer = pattern, gazetteer
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
+        end = len(text) if endpos is None else endpos
+        return self.pattern.search(text, pos, end) if self.gazetteer.candidates(text, pos, end) else None
+
+    def match(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
+        end = len(text) if endpos is None else endpos
+        return self.pattern.match(text, pos, end) if self.gazetteer.candidates(text, pos, end) else None

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import regex
 
 from . import resources
-from .gazetteer import Gazetteer
+from .gazetteer import Gazetteer, Guarded
 
 WORD_BEFORE, WORD_AFTER = r"(?<![\p{L}\d\-])", r"(?![\p{L}\d\-])"
 
@@ -160,24 +160,27 @@ def _scoped(p: regex.Pattern) -> str:
 
 
 @functools.cache
-def metric_before_value() -> regex.Pattern:
+def metric_before_value() -> Guarded:
     """A metric name right before a score: "accuracy of", "F1-score of", "pass@1 at"."""
     names = "|".join(_scoped(m.pattern) for m in metrics())
-    return regex.compile(
+    return Guarded(regex.compile(
         r"(?:" + names + r")\s*(?:score|rate)?\s*(?:of|at|is|was|:|=|reaches|reaching|achieves|up to|"
-        r"more than|over|around|approximately|from|to)?\s*(?:only|just|a|an|about|nearly)?\s*\Z")
+        r"more than|over|around|approximately|from|to)?\s*(?:only|just|a|an|about|nearly)?\s*\Z"),
+        _metric_gazetteer())
 
 
 @functools.cache
-def metric_at_start() -> regex.Pattern:
-    return regex.compile(r"\s*(?:" + "|".join(_scoped(m.pattern) for m in metrics()) + ")")
+def metric_at_start() -> Guarded:
+    return Guarded(regex.compile(r"\s*(?:" + "|".join(_scoped(m.pattern) for m in metrics()) + ")"),
+                   _metric_gazetteer())
 
 
 @functools.cache
-def dataset_after_value() -> regex.Pattern:
+def dataset_after_value() -> Guarded:
     """ "on HumanEval", "for the COCO" right after a score."""
-    return regex.compile(r"\s*(?:on|for|in)\s+(?:the\s+)?(?:"
-                         + "|".join(_scoped(p) for _, p in datasets()) + ")")
+    return Guarded(regex.compile(r"\s*(?:on|for|in)\s+(?:the\s+)?(?:"
+                                 + "|".join(_scoped(p) for _, p in datasets()) + ")"),
+                   _dataset_gazetteer())
 
 
 @functools.cache

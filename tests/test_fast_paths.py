@@ -110,3 +110,21 @@ def test_cue_gazetteer_within_a_span_equals_running_every_cue(text, a, b):
     gaz = lexicon.cue_gazetteer()
     brute = [(i, m.span()) for i, e in enumerate(gaz.entries) for m in e.pattern.finditer(text, pos, end)]
     assert [(i, m.span()) for i, m in gaz.finditer(text, pos, end)] == brute
+
+
+GLUE = [" of ", " on ", " on the ", " for ", " in ", " score", " rate", " is ", ": ", " = ", " up to ", " only ",
+        " reaches ", " achieves ", "a ", "  "]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_surfaces("metrics.csv") + _surfaces("datasets.csv") + NOISE + GLUE),
+                max_size=12).map("".join), st.integers(0, 60))
+def test_guarded_patterns_equal_their_regex(text, pos):
+    """metric_before_value, metric_at_start and dataset_after_value answer
+    without the regex engine when no metric or dataset name can be there."""
+    pos = min(pos, len(text))
+    for guarded in (lexicon.metric_before_value(), lexicon.metric_at_start(), lexicon.dataset_after_value()):
+        for method in ("search", "match"):
+            fast = getattr(guarded, method)(text, pos)
+            slow = getattr(guarded.pattern, method)(text, pos)
+            assert (fast and fast.span()) == (slow and slow.span())
