@@ -19,6 +19,14 @@ from typing import Iterator, NamedTuple, Sequence
 import ahocorasick
 import regex
 
+_REGEX_ONLY = regex.compile(r"\\(?:([pP])(?:\{[^}]*\}|[A-Z])|.)", regex.S)
+
+
+def _re_syntax(pattern: str) -> str:
+    """`regex`'s property classes (\\p{L}, \\P{Lu}), which `re` does not read, as
+    \\w / \\W: one character of a class, never a literal, in or out of [...]."""
+    return _REGEX_ONLY.sub(lambda m: m[0] if not m[1] else "\\w" if m[1] == "p" else "\\W", pattern)
+
 
 def required_literal(pattern: str, ignore_case: bool = False) -> tuple[tuple[str, ...], bool] | None:
     """Literal texts one of which every match of `pattern` contains (the
@@ -34,11 +42,13 @@ def required_literal(pattern: str, ignore_case: bool = False) -> tuple[tuple[str
     (('4090',), False)
     >>> required_literal("TPU ?v5e|Trillium")       # re reads it as T(?:PU ?v5e|rillium)
     (('v5e', 'rillium'), False)
-    >>> required_literal(r"\\p{L}+ bench") is None      # regex-only syntax: no prefilter
+    >>> required_literal(r"\\p{L}+ bench(?![\\p{L}])")  # regex-only classes count as any character
+    ((' bench',), False)
+    >>> required_literal(r"\\w+") is None
     True
     """
     try:
-        parsed = sre_parse.parse(pattern)
+        parsed = sre_parse.parse(_re_syntax(pattern))
     except (sre.error, ValueError, OverflowError, RecursionError):
         return None
     folded = ignore_case or bool(parsed.state.flags & sre.SRE_FLAG_IGNORECASE)
@@ -74,16 +84,80 @@ def _requirements(items) -> Iterator[tuple[str, ...]]:
         yield (run,)
 
 
+_UNBOUNDED = 10_000        # a width above this is taken as unbounded
+_LOOKS_AT_NEXT = {sre.AT_BOUNDARY, sre.AT_NON_BOUNDARY, sre.AT_LOC_BOUNDARY,
+                  sre.AT_LOC_NON_BOUNDARY, sre.AT_UNI_BOUNDARY, sre.AT_UNI_NON_BOUNDARY}
+
+
+def reach(pattern: str) -> tuple[int, int] | None:
+    """(width, lookahead): the most characters a match of `pattern` spans,
+    and the most characters past a match end its lookaheads and word
+    boundaries read; None when either is unbounded or the pattern anchors
+    at a start or end (a match then depends on where the text stops).
+    `\\p{..}` classes, which `re` does not read, count as one character.
+
+    >>> reach(r"(?:RTX ?)?4090(?= GPUs?)")
+    (8, 5)
+    >>> reach(r"(?<![\p{L}\d\-])(?:top-?1 accurac(?:y|ies))(?![\p{L}\d\-])")
+    (16, 1)
+    >>> reach(r"\w+ bench") is None, reach(r"H100\Z") is None
+    (True, True)
+    """
+    try:
+        parsed = sre_parse.parse(_re_syntax(pattern))
+        width = parsed.getwidth()[1]
+        ahead = _lookahead(parsed)
+    except (sre.error, ValueError, OverflowError, RecursionError, _Anchored):
+        return None
+    if width > _UNBOUNDED or ahead > _UNBOUNDED:
+        return None
+    return width, ahead
+
+
+class _Anchored(Exception):
+    pass
+
+
+def _lookahead(items) -> int:
+    most = 0
+    for op, av in items:
+        if op in (sre.ASSERT, sre.ASSERT_NOT):
+            direction, sub = av
+            most = max(most, sub.getwidth()[1] + _lookahead(sub) if direction == 1 else _lookahead(sub))
+        elif op is sre.AT:
+            if av not in _LOOKS_AT_NEXT:
+                raise _Anchored(av)
+            most = max(most, 1)
+        elif op in (sre.GROUPREF, sre.GROUPREF_EXISTS):
+            raise _Anchored(op)
+        elif op is sre.SUBPATTERN:
+            most = max(most, _lookahead(av[3]))
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            most = max(most, _lookahead(av[2]))
+        elif op is sre.ATOMIC_GROUP:
+            most = max(most, _lookahead(av))
+        elif op is sre.BRANCH:
+            most = max([most] + [_lookahead(b) for b in av[1]])
+    return most
+
+
 class Entry(NamedTuple):
     pattern: regex.Pattern
     literals: tuple[int, ...] | None   # keys (see Gazetteer.keys) one of which every match contains
+    reach: tuple[int, int] | None      # see reach(): the entry runs only near its literals' places
 
 
 class Gazetteer:
-    """Entries compiled as `before + (?:pattern) + after` with `flags`."""
+    """Entries compiled as `before + (?:pattern) + after` with `flags`.
+
+    `windowed`: run an entry only in windows around its literals' places
+    (see finditer). That pays on long texts (a whole abstract), where each
+    entry would otherwise scan every character; on one sentence, finding
+    the places costs more than it saves."""
 
     def __init__(self, patterns: Sequence[str], before: str = "", after: str = "",
-                 flags: int | Sequence[int] = 0):
+                 flags: int | Sequence[int] = 0, windowed: bool = False):
+        self.windowed = windowed
         self.entries: list[Entry] = []
         index: dict[tuple[str, bool], int] = {}     # (literal, case-folded) -> key
         for i, p in enumerate(patterns):
@@ -94,7 +168,7 @@ class Gazetteer:
             if required:
                 lits, folded = required
                 keys = tuple(index.setdefault((lit, folded), len(index)) for lit in lits)
-            self.entries.append(Entry(compiled, keys))
+            self.entries.append(Entry(compiled, keys, reach(before + r"(?:" + p + r")" + after)))
         self.keys = sorted(index, key=index.get)
         self._always = [i for i, e in enumerate(self.entries) if e.literals is None]
         self._entries_of: list[list[int]] = [[] for _ in self.keys]
@@ -110,6 +184,22 @@ class Gazetteer:
             if len(a):
                 a.make_automaton()
                 self._automata[folded] = a
+
+    def _places(self, text: str, pos: int, end: int) -> dict[int, list[int]] | None:
+        """key -> start offsets of that literal in text[pos:end]; None for the
+        case-folded keys when folding changed the text's length ("ß" -> "ss"),
+        as their offsets then do not point into `text`."""
+        places: dict[int, list[int]] = {}
+        if a := self._automata.get(False):
+            for last, k in a.iter(text, pos, end):
+                places.setdefault(k, []).append(last + 1 - len(self.keys[k][0]))
+        if a := self._automata.get(True):
+            folded = text.casefold()
+            if len(folded) != len(text):
+                return None
+            for last, k in a.iter(folded, pos, end):
+                places.setdefault(k, []).append(last + 1 - len(self.keys[k][0]))
+        return places
 
     def candidates(self, text: str, pos: int = 0, endpos: int | None = None) -> list[int]:
         """Indices of the entries that may match in text[pos:endpos]."""
@@ -130,11 +220,47 @@ class Gazetteer:
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[tuple[int, regex.Match]]:
         """(entry index, match) for every match of every entry, entries in
-        list order, each entry's matches left to right."""
+        list order, each entry's matches left to right.
+
+        When windowed, an entry of bounded reach runs only in the windows
+        around the places of its literal: a match holding the literal at
+        [a, b) starts at b - width or later and ends by a + width, and its
+        lookaheads read at most `lookahead` characters further. Overlapping
+        windows are merged, so a match never straddles two, and each window
+        is scanned left to right as the whole text would be: the matches are
+        the same."""
         end = len(text) if endpos is None else endpos
-        for i in self.candidates(text, pos, end):
-            for m in self.entries[i].pattern.finditer(text, pos, end):
-                yield i, m
+        places = self._places(text, pos, end) if self.windowed else None
+        for i in self.candidates(text, pos, end) if places is None else self._picked(places):
+            e = self.entries[i]
+            if places is None or e.reach is None or e.literals is None:
+                for m in e.pattern.finditer(text, pos, end):
+                    yield i, m
+                continue
+            width, ahead = e.reach
+            for lo, hi in _windows(places, e.literals, self.keys, width, ahead, pos, end):
+                for m in e.pattern.finditer(text, lo, hi):
+                    yield i, m
+
+    def _picked(self, places: dict[int, list[int]]) -> list[int]:
+        picked = set(self._always)
+        for k in places:
+            picked.update(self._entries_of[k])
+        return sorted(picked)
+
+
+def _windows(places: dict[int, list[int]], keys: tuple[int, ...], literals: list, width: int,
+             ahead: int, pos: int, end: int) -> list[tuple[int, int]]:
+    """Merged [lo, hi) windows around every place of the entry's literals."""
+    spans = sorted((max(pos, a + len(literals[k][0]) - width), min(end, a + width + ahead))
+                   for k in keys for a in places.get(k, ()))
+    merged: list[list[int]] = []
+    for lo, hi in spans:
+        if merged and lo <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    return [(lo, hi) for lo, hi in merged]
 
 
 class Guarded:

@@ -19,6 +19,7 @@ import regex
 
 from . import resources
 from .config import MAX_NUMBER_DIGITS
+from .gazetteer import Gazetteer
 from .records import Mention
 
 _NUM = regex.compile(
@@ -59,18 +60,14 @@ class _Units:
     list_gap: regex.Pattern
     openers: regex.Pattern
     between: regex.Pattern
-    factor_words: regex.Pattern
+    number_words: Gazetteer    # entries in NUMBER_WORDS order
     factor_values: dict
     word_qualifiers: dict
-    fraction_words: regex.Pattern
     fraction_values: dict
-    cardinal_factor: regex.Pattern
-    cardinal_physical: regex.Pattern
     cardinals: dict
     verbal: frozenset
     verbal_object: regex.Pattern
     physical_folded: dict
-    needs: dict      # pattern name -> what a text must hold for it to match (see _needs)
 
 
 @functools.cache
@@ -100,72 +97,26 @@ def units() -> _Units:
             + r")\s*(?:(?:and|or)\s+)?\Z"),
         openers=_alternation(q["range_openers"], regex.I),
         between=regex.compile(r"(?i)\b(?:" + "|".join(q["between_words"]) + r")\s+\Z"),
-        factor_words=regex.compile(r"(?i)(?<![\p{L}-])(?:" + "|".join(
-            regex.escape(w) for w in sorted(q["factor_words"], key=len, reverse=True))
-            + r")(?![\p{L}-])"),
+        number_words=Gazetteer([
+            # factor_words: "twice", "an order of magnitude"
+            "(?:" + "|".join(regex.escape(w) for w in sorted(q["factor_words"], key=len, reverse=True))
+            + r")(?![\p{L}-])",
+            # cardinal_factor: "two times", "tenfold", "three-fold"
+            rf"(?P<w>{card_alt})[ -]?(?P<u>{factor_alt})(?![\p{{L}}])",
+            # cardinal_physical: "two hours", "ten GB"
+            rf"(?P<w>{card_alt}) (?P<u>{phys_alt})(?![\p{{L}}])",
+            # fraction_words: "half", "a third"
+            "(?:" + "|".join(regex.escape(w) for w in sorted(q["fraction_words"], key=len, reverse=True))
+            + r")(?![\p{L}-])",
+        ], r"(?<![\p{L}-])", "", regex.I, windowed=True),
         factor_values={k.casefold(): float(v) for k, v in q["factor_words"].items()},
         word_qualifiers={k.casefold(): v for k, v in q["word_qualifiers"].items()},
-        fraction_words=regex.compile(r"(?i)(?<![\p{L}-])(?:" + "|".join(
-            regex.escape(w) for w in sorted(q["fraction_words"], key=len, reverse=True))
-            + r")(?![\p{L}-])"),
         fraction_values={k.casefold(): float(v) for k, v in q["fraction_words"].items()},
-        cardinal_factor=regex.compile(
-            rf"(?i)(?<![\p{{L}}-])(?P<w>{card_alt})[ -]?(?P<u>{factor_alt})(?![\p{{L}}])"),
-        cardinal_physical=regex.compile(
-            rf"(?i)(?<![\p{{L}}-])(?P<w>{card_alt}) (?P<u>{phys_alt})(?![\p{{L}}])"),
         cardinals=cards,
         verbal=frozenset(w.casefold() for w in q["verbal_factor_words"]),
         verbal_object=regex.compile(r"(?i)\s+(?:" + "|".join(q["factor_word_objects"]) + r")\b"),
         physical_folded={k.casefold(): v for k, v in sorted(phys.items(), reverse=True)},
-        needs=_needs(cards, q["factor_words"], q["fraction_words"], factor_suffixes, phys_words),
     )
-
-
-_LETTERS = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
-
-
-def words_of(text: str) -> frozenset[str]:
-    """The case-folded runs of ASCII letters in a text: "Two-fold, 3x" ->
-    {"two", "fold", "x"}. Cheap (C string methods only); the number-word
-    patterns run only on texts that hold the words they need."""
-    return frozenset(text.casefold().encode("ascii", "replace").translate(_LETTERS).decode("ascii").split())
-
-
-def _needs(cards, factor_words, fraction_words, factor_suffixes, phys_words) -> dict:
-    """For each number-word pattern, what every text it matches holds: a
-    tuple of groups, each satisfied by one of its words (as words_of() reads
-    them) or one of its characters; None: no such groups, always run. A
-    phrase's words are separate words there, except that "ten" may be glued
-    to a factor suffix ("tenfold"), so those joins are listed too."""
-    def longest(phrase):
-        ws = sorted(words_of(phrase), key=len)
-        return ws[-1] if ws else None
-
-    def any_of(phrases):
-        picked = {longest(p) for p in phrases}
-        return None if None in picked else (frozenset(picked), ())
-
-    def need(*groups):
-        return None if None in groups else groups
-
-    letter_suffixes = [f for f in factor_suffixes if f.isascii() and f.isalpha()]
-    glued = {c.split()[-1].casefold() + f for c in cards for f in letter_suffixes}
-    last_words = {c.split()[-1].casefold() for c in cards}
-    odd_suffix = tuple(f for f in factor_suffixes if not (f.isascii() and f.isalpha()) and not f.startswith("-"))
-    return {
-        "factor_words": need(any_of(factor_words)),
-        "fraction_words": need(any_of(fraction_words)),
-        # "two times", "twofold", "two ×": a cardinal, then a suffix or a glued join
-        "cardinal_factor": need((frozenset(last_words | glued), ()),
-                                (frozenset(set(letter_suffixes) | glued), odd_suffix)),
-        "cardinal_physical": need(any_of(cards), (frozenset(w.casefold() for w in phys_words), ())),
-    }
-
-
-def _may_match(name: str, text: str, words: frozenset[str]) -> bool:
-    need = units().needs[name]
-    return need is None or all(not words.isdisjoint(ws) or any(c in text for c in chars)
-                               for ws, chars in need)
 
 
 def parse_number(s: str) -> float:
@@ -207,28 +158,33 @@ def _read_unit(text: str, pos: int) -> _Unit | None:
     return None
 
 
+NUMBER_WORDS = ("factor_words", "cardinal_factor", "cardinal_physical", "fraction_words")
+
+
 def _number_words(text: str) -> list[Mention]:
+    """Numbers written as words: "twice", "two times", "two hours", "half".
+    The four patterns form one gazetteer, so they run only where one of
+    their words is (see pipeline/gazetteer.py)."""
     u = units()
     out = []
-    words = words_of(text)
-    may = {name: _may_match(name, text, words) for name in u.needs}
-    for m in (u.factor_words.finditer(text) if may["factor_words"] else ()):
-        w = m.group().casefold()
-        if w in u.verbal and not u.verbal_object.match(text, m.end()):
-            continue
-        out.append(Mention(m.start(), m.end(), m.group(), u.factor_values[w], None, "x",
-                           "factor", "word.factor", qualifier=u.word_qualifiers.get(w)))
-    for m in (u.cardinal_factor.finditer(text) if may["cardinal_factor"] else ()):
-        out.append(Mention(m.start(), m.end(), m.group(), u.cardinals[m["w"].casefold()], None, "x",
-                           "factor", "word.cardinal_factor"))
-    for m in (u.cardinal_physical.finditer(text) if may["cardinal_physical"] else ()):
-        row = u.physical_map.get(m["u"]) or u.physical_folded[m["u"].casefold()]   # "Two Hours"
-        unit = row["unit"]
-        out.append(Mention(m.start(), m.end(), m.group(), u.cardinals[m["w"].casefold()], None,
-                           unit, "physical", "word.cardinal_unit"))
-    for m in (u.fraction_words.finditer(text) if may["fraction_words"] else ()):
-        out.append(Mention(m.start(), m.end(), m.group(), u.fraction_values[m.group().casefold()],
-                           None, None, "fraction", "word.fraction"))
+    for i, m in u.number_words.finditer(text):
+        kind = NUMBER_WORDS[i]
+        if kind == "factor_words":
+            w = m.group().casefold()
+            if w in u.verbal and not u.verbal_object.match(text, m.end()):
+                continue
+            out.append(Mention(m.start(), m.end(), m.group(), u.factor_values[w], None, "x",
+                               "factor", "word.factor", qualifier=u.word_qualifiers.get(w)))
+        elif kind == "cardinal_factor":
+            out.append(Mention(m.start(), m.end(), m.group(), u.cardinals[m["w"].casefold()], None, "x",
+                               "factor", "word.cardinal_factor"))
+        elif kind == "cardinal_physical":
+            row = u.physical_map.get(m["u"]) or u.physical_folded[m["u"].casefold()]   # "Two Hours"
+            out.append(Mention(m.start(), m.end(), m.group(), u.cardinals[m["w"].casefold()], None,
+                               row["unit"], "physical", "word.cardinal_unit"))
+        else:
+            out.append(Mention(m.start(), m.end(), m.group(), u.fraction_values[m.group().casefold()],
+                               None, None, "fraction", "word.fraction"))
     return out
 
 

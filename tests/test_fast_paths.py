@@ -1,11 +1,11 @@
 """The fast paths give the same answers as the slow ones.
 
-Gazetteers (pipeline/gazetteer.py) skip an entry when the text lacks a
-literal every match of it contains, and the number-word patterns
-(pipeline/quantities.py) run only on texts holding the words they need.
-Both are shortcuts, so each is checked against running everything, on
-texts built from the very words the resources list; and every doctest
-of the package runs here.
+Gazetteers (pipeline/gazetteer.py: hardware, datasets, metrics, cues and
+number words) skip an entry when the text lacks a literal every match of
+it contains, and run the others only in windows around that literal. Those
+are shortcuts, so each is checked against running everything, on texts
+built from the very words the resources list; and every doctest of the
+package runs here.
 """
 import doctest
 import importlib
@@ -82,15 +82,9 @@ def _number_word_texts():
 
 @settings(max_examples=600, deadline=None)
 @given(_number_word_texts())
-def test_number_word_prefilter_changes_nothing(text):
-    fast = quantities._number_words(text)
-    original = quantities._may_match
-    quantities._may_match = lambda *a: True
-    try:
-        slow = quantities._number_words(text)
-    finally:
-        quantities._may_match = original
-    assert fast == slow
+def test_number_word_gazetteer_equals_running_every_pattern(text):
+    gaz = quantities.units().number_words
+    assert [(i, m.span()) for i, m in gaz.finditer(text)] == _brute(gaz, text)
 
 
 def _cue_words() -> list[str]:
@@ -128,3 +122,22 @@ def test_guarded_patterns_equal_their_regex(text, pos):
             fast = getattr(guarded, method)(text, pos)
             slow = getattr(guarded.pattern, method)(text, pos)
             assert (fast and fast.span()) == (slow and slow.span())
+
+
+def _windowed(gaz):
+    import copy
+    g = copy.copy(gaz)
+    g.windowed = True
+    return g
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["hardware.csv", "datasets.csv", "metrics.csv"]).flatmap(
+    lambda name: st.tuples(st.just(name), _texts(name))))
+def test_windowed_gazetteers_equal_running_every_entry(named_text):
+    """Run only in windows around their literals, the abstract-level
+    gazetteers would still find every match (only number words run so now)."""
+    name, text = named_text
+    gaz = {"hardware.csv": lambda: hardware.gazetteer()[1], "datasets.csv": lexicon._dataset_gazetteer,
+           "metrics.csv": lexicon._metric_gazetteer}[name]()
+    assert [(i, m.span()) for i, m in _windowed(gaz).finditer(text)] == _brute(gaz, text)
