@@ -76,8 +76,17 @@ def _noun_phrase(sentence: str, pos: int, allow_commas: bool = False) -> tuple[s
     return np, pos, pos + len(np)
 
 
+def baseline_phrases(sentence: str) -> list[tuple[int, int]]:
+    """(start, end) of every phrase of a sentence that introduces a baseline:
+    "compared to", "over" (not "over 90%"), then "outperforms", "beats". The
+    same for every claim of the sentence, so attach() finds them once."""
+    intro, verbs, _, _ = _baseline_patterns()
+    return [m.span() for m in intro.finditer(sentence) if not _PURE_NUMBER.match(sentence, m.start())] \
+        + [m.span() for m in verbs.finditer(sentence)]
+
+
 def baseline(sentence: str, rel_start: int, rel_end: int, list_pos: int, list_len: int,
-             absolute: bool = False):
+             absolute: bool = False, phrases: list[tuple[int, int]] | None = None):
     """The baseline of a claim at [rel_start, rel_end) in `sentence`, with its span.
 
     An introducing phrase after the claim anywhere in its sentence ("2x
@@ -85,29 +94,24 @@ def baseline(sentence: str, rel_start: int, rel_end: int, list_pos: int, list_le
     2x") otherwise. A sentence opening with "Compared to X," compares
     every claim in it with X. An absolute value takes a baseline only from a
     phrase before it ("surpasses X with an accuracy of 50.9%").
+    `phrases`: baseline_phrases(sentence), when already found.
     """
-    intro, verbs, _, _ = _baseline_patterns()
-    cands = []
-    for pat in (intro, verbs):
-        for m in pat.finditer(sentence):
-            if pat is intro and _PURE_NUMBER.match(sentence, m.start()):
-                continue
-            if rel_start <= m.start() < rel_end:
-                continue
-            cands.append(m)
-    after = [m for m in cands if m.start() >= rel_end]
-    before = [m for m in cands if m.end() <= rel_start]
-    chosen = None
+    if phrases is None:
+        phrases = baseline_phrases(sentence)
+    cands = [p for p in phrases if not rel_start <= p[0] < rel_end]
+    after = [p for p in cands if p[0] >= rel_end]
+    before = [p for p in cands if p[1] <= rel_start]
+    chosen_end = None
     if after and not absolute:
-        chosen = after[0]
-    elif before and rel_start - before[-1].end() < 100:
-        chosen = before[-1]
+        chosen_end = after[0][1]
+    elif before and rel_start - before[-1][1] < 100:
+        chosen_end = before[-1][1]
     elif (lead := _LEADING_COMPARISON.match(sentence)) and lead.end() <= rel_start:
-        chosen = lead
-    if chosen is None:
+        chosen_end = lead.end()
+    if chosen_end is None:
         return None
     resp = list_len > 1 and _RESPECTIVELY.search(sentence)
-    np = _noun_phrase(sentence, chosen.end(), allow_commas=bool(resp))
+    np = _noun_phrase(sentence, chosen_end, allow_commas=bool(resp))
     if np is None:
         return None
     text, s, e = np
@@ -117,7 +121,7 @@ def baseline(sentence: str, rel_start: int, rel_end: int, list_pos: int, list_le
         parts = [p for p in _SPLIT_LIST.split(text) if p]
         if len(parts) == list_len:
             return parts[list_pos], s, e
-        np = _noun_phrase(sentence, chosen.end())
+        np = _noun_phrase(sentence, chosen_end)
         if np is None:
             return None
         text, s, e = np
@@ -234,9 +238,10 @@ def attach(claims: list[Claim], text: str, span: tuple[int, int],
     devices = [h for h in hardware if span[0] <= h.char_start < span[1]]
     hw_spans = [(h.char_start - span[0], h.char_end - span[0]) for h in devices]
     not_subjects = _vocabulary_spans(sentence, datasets) if claims else []
+    phrases = baseline_phrases(sentence) if claims else []
     for c in claims:
         rs, re_ = c.char_start - span[0], c.char_end - span[0]
-        b = baseline(sentence, rs, re_, c.list_pos, c.list_len, absolute=c.form == "absolute")
+        b = baseline(sentence, rs, re_, c.list_pos, c.list_len, absolute=c.form == "absolute", phrases=phrases)
         exclude = list(hw_spans)
         baseline_span = None
         if b:
