@@ -90,11 +90,11 @@ _LOOKS_AT_NEXT = {sre.AT_BOUNDARY, sre.AT_NON_BOUNDARY, sre.AT_LOC_BOUNDARY,
 
 
 def reach(pattern: str) -> tuple[int, int] | None:
-    """(width, lookahead): the most characters a match of `pattern` spans,
+    r"""(width, lookahead): the most characters a match of `pattern` spans,
     and the most characters past a match end its lookaheads and word
     boundaries read; None when either is unbounded or the pattern anchors
     at a start or end (a match then depends on where the text stops).
-    `\\p{..}` classes, which `re` does not read, count as one character.
+    `\p{..}` classes, which `re` does not read, count as one character.
 
     >>> reach(r"(?:RTX ?)?4090(?= GPUs?)")
     (8, 5)
