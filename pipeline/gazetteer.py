@@ -84,6 +84,72 @@ def _requirements(items) -> Iterator[tuple[str, ...]]:
         yield (run,)
 
 
+def leading_literals(pattern: str, ignore_case: bool = False) -> tuple[tuple[str, ...], bool] | None:
+    """Literal texts one of which every match of `pattern` starts with, and
+    whether they are case-folded; None when some match may start otherwise.
+    Lookarounds before the first character are skipped; an optional part
+    adds its own beginnings to those of what follows it.
+
+    >>> leading_literals(r"(?<![\\w-])(?:NVIDIA )?(?:Tesla )?H100(?:-SXM)?")
+    (('NVIDIA ', 'Tesla ', 'H100'), False)
+    >>> leading_literals(r"(?i)(?:peak |GPU )*memory|VRAM")
+    (('peak ', 'gpu ', 'memory', 'vram'), True)
+    >>> leading_literals(r"(?:a|)b"), leading_literals(r"\\d+ GPUs") is None
+    ((('ab', 'b'), False), True)
+    """
+    try:
+        parsed = sre_parse.parse(_re_syntax(pattern))
+    except (sre.error, ValueError, OverflowError, RecursionError):
+        return None
+    folded = ignore_case or bool(parsed.state.flags & sre.SRE_FLAG_IGNORECASE)
+    try:
+        found = _starts(list(parsed), folded)
+    except RecursionError:
+        return None
+    if not found or (folded and not all(a.isascii() for a in found)):
+        return None
+    found = tuple(dict.fromkeys(a.casefold() if folded else a for a in found))
+    return found, folded
+
+
+def _starts(items: list, folded: bool) -> list[str] | None:
+    """Beginnings of a sequence of parsed items (see leading_literals)."""
+    if not items:
+        return None                    # the sequence may be empty: no beginning to require
+    op, av = items[0]
+    rest = items[1:]
+    if op is sre.LITERAL:
+        run = ""
+        for o, a in items:
+            if o is not sre.LITERAL:
+                break
+            run += chr(a)
+        return [run]
+    if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+        return _starts(rest, folded)    # zero width: the match starts with what follows
+    if op is sre.SUBPATTERN:
+        _, add, _, sub = av
+        if add & sre.SRE_FLAG_IGNORECASE and not folded:
+            return None                # a case-blind part in a case-exact automaton
+        return _starts(list(sub) + rest, folded)
+    if op is sre.BRANCH:
+        out: list[str] = []
+        for b in av[1]:
+            got = _starts(list(b) + rest, folded)
+            if got is None:
+                return None
+            out += got
+        return out
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+        lo, _, sub = av
+        first = _starts(list(sub), folded)
+        if first is None or lo >= 1:
+            return first
+        after = _starts(rest, folded)    # the repeat may match nothing
+        return None if after is None else first + after
+    return None
+
+
 _UNBOUNDED = 10_000        # a width above this is taken as unbounded
 _LOOKS_AT_NEXT = {sre.AT_BOUNDARY, sre.AT_NON_BOUNDARY, sre.AT_LOC_BOUNDARY,
                   sre.AT_LOC_NON_BOUNDARY, sre.AT_UNI_BOUNDARY, sre.AT_UNI_NON_BOUNDARY}
@@ -145,6 +211,7 @@ class Entry(NamedTuple):
     pattern: regex.Pattern
     literals: tuple[int, ...] | None   # keys (see Gazetteer.keys) one of which every match contains
     reach: tuple[int, int] | None      # see reach(): the entry runs only near its literals' places
+    anchored: bool = False             # every match starts with one of `literals`
 
 
 class Gazetteer:
@@ -162,13 +229,15 @@ class Gazetteer:
         index: dict[tuple[str, bool], int] = {}     # (literal, case-folded) -> key
         for i, p in enumerate(patterns):
             f = flags if isinstance(flags, int) else flags[i]
-            compiled = regex.compile(before + r"(?:" + p + r")" + after, f)
-            required = required_literal(p, bool(f & regex.I))
+            whole = before + r"(?:" + p + r")" + after
+            compiled = regex.compile(whole, f)
+            leading = leading_literals(whole, bool(f & regex.I))
+            required = leading or required_literal(p, bool(f & regex.I))
             keys = None
             if required:
                 lits, folded = required
                 keys = tuple(index.setdefault((lit, folded), len(index)) for lit in lits)
-            self.entries.append(Entry(compiled, keys, reach(before + r"(?:" + p + r")" + after)))
+            self.entries.append(Entry(compiled, keys, reach(whole), anchored=leading is not None))
         self.keys = sorted(index, key=index.get)
         self._always = [i for i, e in enumerate(self.entries) if e.literals is None]
         self._entries_of: list[list[int]] = [[] for _ in self.keys]
@@ -222,24 +291,40 @@ class Gazetteer:
         """(entry index, match) for every match of every entry, entries in
         list order, each entry's matches left to right.
 
-        When windowed, an entry of bounded reach runs only in the windows
-        around the places of its literal: a match holding the literal at
-        [a, b) starts at b - width or later and ends by a + width, and its
-        lookaheads read at most `lookahead` characters further. Overlapping
-        windows are merged, so a match never straddles two, and each window
-        is scanned left to right as the whole text would be: the matches are
-        the same."""
+        An entry whose matches all start with one of its literals is tried
+        only where those literals start, left to right, skipping the places
+        inside the last match: what scanning every position finds, since no
+        other position can start a match.
+
+        Otherwise, when windowed, an entry of bounded reach runs only in the
+        windows around the places of its literal: a match holding the
+        literal at [a, b) starts at b - width or later and ends by a + width,
+        and its lookaheads read at most `lookahead` characters further.
+        Overlapping windows are merged, so a match never straddles two, and
+        each window is scanned left to right as the whole text would be: the
+        matches are the same. Any other entry scans text[pos:endpos]."""
         end = len(text) if endpos is None else endpos
-        places = self._places(text, pos, end) if self.windowed else None
-        for i in self.candidates(text, pos, end) if places is None else self._picked(places):
-            e = self.entries[i]
-            if places is None or e.reach is None or e.literals is None:
-                for m in e.pattern.finditer(text, pos, end):
+        places = self._places(text, pos, end)
+        if places is None:       # case-folding changed the text's length: scan the candidates
+            for i in self.candidates(text, pos, end):
+                for m in self.entries[i].pattern.finditer(text, pos, end):
                     yield i, m
-                continue
-            width, ahead = e.reach
-            for lo, hi in _windows(places, e.literals, self.keys, width, ahead, pos, end):
-                for m in e.pattern.finditer(text, lo, hi):
+            return
+        for i in self._picked(places):
+            e = self.entries[i]
+            if e.anchored:
+                last = pos
+                for a in sorted({a for k in e.literals for a in places.get(k, ())}):
+                    if a >= last and (m := e.pattern.match(text, a, end)):
+                        yield i, m
+                        last = m.end()
+            elif self.windowed and e.reach is not None and e.literals is not None:
+                width, ahead = e.reach
+                for lo, hi in _windows(places, e.literals, self.keys, width, ahead, pos, end):
+                    for m in e.pattern.finditer(text, lo, hi):
+                        yield i, m
+            else:
+                for m in e.pattern.finditer(text, pos, end):
                     yield i, m
 
     def _picked(self, places: dict[int, list[int]]) -> list[int]:

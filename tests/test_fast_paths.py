@@ -40,8 +40,25 @@ NOISE = [" ", "  ", ", ", "-", ".", "(", ")", "NVIDIA ", "nvidia ", "Tesla ", "R
          "on ", "the ", "é", "İ", "ſ", "\u212a", "ß", "\u200b", "2", "80GB", "SXM", "Pro", "Verified", "top-1 ", "@"]
 
 
+def _examples(patterns: list[str]):
+    """Texts that match one of the patterns (hypothesis.from_regex reads `re`
+    syntax; regex-only classes become \\w), within noise."""
+    from pipeline.gazetteer import _re_syntax
+    import re
+    readable = []
+    for p in patterns:
+        try:
+            readable.append(re.compile(_re_syntax(p)))
+        except re.error:
+            pass
+    noise = st.lists(st.sampled_from(NOISE), max_size=3).map("".join)
+    example = st.sampled_from(readable).flatmap(lambda r: st.from_regex(r, fullmatch=True))
+    return st.tuples(noise, example, noise, example).map("".join)
+
+
 def _texts(csv_name: str):
-    return st.lists(st.sampled_from(_surfaces(csv_name) + NOISE), max_size=25).map("".join)
+    words = st.lists(st.sampled_from(_surfaces(csv_name) + NOISE), max_size=25).map("".join)
+    return words | _examples([r["pattern"] for r in resources.csv_rows(csv_name)])
 
 
 def _brute(gaz, text):
@@ -81,7 +98,7 @@ def _number_word_texts():
 
 
 @settings(max_examples=600, deadline=None)
-@given(_number_word_texts())
+@given(_number_word_texts() | _examples([e.pattern.pattern for e in quantities.units().number_words.entries]))
 def test_number_word_gazetteer_equals_running_every_pattern(text):
     gaz = quantities.units().number_words
     assert [(i, m.span()) for i, m in gaz.finditer(text)] == _brute(gaz, text)
@@ -96,7 +113,8 @@ def _cue_words() -> list[str]:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(_cue_words() + NOISE + ["TTFT", "Latency", "ſ"]), max_size=20).map("".join),
+@given(st.lists(st.sampled_from(_cue_words() + NOISE + ["TTFT", "Latency", "ſ"]), max_size=20).map("".join)
+       | _examples([c["pattern"] for c in lexicon._cue_rows()]),
        st.integers(0, 400), st.integers(0, 400))
 def test_cue_gazetteer_within_a_span_equals_running_every_cue(text, a, b):
     """Cues are looked for within one sentence of the abstract (pos, endpos)."""
@@ -141,3 +159,24 @@ def test_windowed_gazetteers_equal_running_every_entry(named_text):
     gaz = {"hardware.csv": lambda: hardware.gazetteer()[1], "datasets.csv": lexicon._dataset_gazetteer,
            "metrics.csv": lexicon._metric_gazetteer}[name]()
     assert [(i, m.span()) for i, m in _windowed(gaz).finditer(text)] == _brute(gaz, text)
+
+
+GAZETTEERS = {"hardware.csv": lambda: hardware.gazetteer()[1], "datasets.csv": lexicon._dataset_gazetteer,
+              "metrics.csv": lexicon._metric_gazetteer}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(sorted(GAZETTEERS)).flatmap(lambda name: st.tuples(st.just(name), _texts(name))))
+def test_every_match_starts_with_a_leading_literal(named_text):
+    """The analysis behind anchored entries (gazetteer.leading_literals):
+    running every entry everywhere, each match starts with one of the
+    literals its entry is tried at."""
+    name, text = named_text
+    gaz = GAZETTEERS[name]()
+    for i, span in _brute(gaz, text):
+        e = gaz.entries[i]
+        if e.anchored:
+            starts = [gaz.keys[k] for k in e.literals]
+            at = text[span[0]:]
+            assert any((at.casefold() if folded else at).startswith(lit) for lit, folded in starts), \
+                (e.pattern.pattern, text[span[0]:span[1]])
