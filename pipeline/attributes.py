@@ -10,6 +10,7 @@ import functools
 import regex
 
 from . import lexicon, quantities
+from .gazetteer import Gazetteer
 from .records import Claim, HardwareMention
 
 _NAME = regex.compile(
@@ -34,12 +35,14 @@ _SPLIT_LIST = regex.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+")
 
 @functools.cache
 def _baseline_patterns():
+    """(phrases, stops, max_words): the phrases that introduce a baseline, as
+    a gazetteer of two entries (0: "compared to", 1: "outperforms"); the
+    words that end its noun phrase; the longest noun phrase kept."""
     a = lexicon.attributes()["baseline"]
-    intro = regex.compile(r"(?i)(?<![\p{L}\-])(?:" + a["after"] + r")\s+")
-    verbs = regex.compile(r"(?i)(?<![\p{L}\-])(?:" + a["verbs"] + r")\s+")
+    phrases = Gazetteer([a["after"], a["verbs"]], r"(?<![\p{L}\-])", r"\s+", regex.I)
     words = r"(?i)\s+(?:" + a["stop_words"] + r")(?![\p{L}\-])|\.(?:\s|\Z)|\s+\d[\d.,]*(?![\p{L}\d\-])|\s*[;:()\[\]"
     # a list of baselines ("A, B, and C ..., respectively") may hold commas
-    return intro, verbs, (regex.compile(words + ",]"), regex.compile(words + "]")), int(a["max_words"])
+    return phrases, (regex.compile(words + ",]"), regex.compile(words + "]")), int(a["max_words"])
 
 
 @functools.cache
@@ -57,7 +60,7 @@ def _is_quantity(token: str) -> bool:
 
 
 def _noun_phrase(sentence: str, pos: int, allow_commas: bool = False) -> tuple[str, int, int] | None:
-    _, _, stops, max_words = _baseline_patterns()
+    _, stops, max_words = _baseline_patterns()
     rest = sentence[pos:]
     m = stops[1 if allow_commas else 0].search(rest)
     np = (rest[:m.start()] if m else rest).rstrip(" ,.")
@@ -80,9 +83,9 @@ def baseline_phrases(sentence: str) -> list[tuple[int, int]]:
     """(start, end) of every phrase of a sentence that introduces a baseline:
     "compared to", "over" (not "over 90%"), then "outperforms", "beats". The
     same for every claim of the sentence, so attach() finds them once."""
-    intro, verbs, _, _ = _baseline_patterns()
-    return [m.span() for m in intro.finditer(sentence) if not _PURE_NUMBER.match(sentence, m.start())] \
-        + [m.span() for m in verbs.finditer(sentence)]
+    phrases, _, _ = _baseline_patterns()
+    return [m.span() for i, m in phrases.finditer(sentence)
+            if i == 1 or not _PURE_NUMBER.match(sentence, m.start())]
 
 
 def baseline(sentence: str, rel_start: int, rel_end: int, list_pos: int, list_len: int,

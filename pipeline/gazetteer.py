@@ -1,14 +1,17 @@
 """A list of named patterns, matched over a text only where they can match.
 
-A gazetteer (hardware.csv, datasets.csv, metrics.csv, the cues) is a list
-of entries, each a regex written by a person. Scanning an abstract once per
-entry costs a pass of the regex engine per entry; most entries cannot match
-at all, because the text lacks a piece of literal text every match of
-theirs contains ("H100" for `(?:NVIDIA )?(?:Tesla )?H100(?:-SXM)?`). That
-piece is read off the pattern's syntax tree once; one Aho-Corasick pass
-(pyahocorasick) finds which of all the entries' pieces a text holds, and
-only the entries whose piece is there are run. The matches are exactly those
-of running every entry; only the entries that cannot match are skipped.
+A gazetteer (hardware.csv, datasets.csv, metrics.csv, the cues, the number
+words) is a list of entries, each a regex written by a person. Scanning a
+text once per entry costs a pass of the regex engine per entry, and most
+entries cannot match at all. So each pattern's syntax tree is read once
+for the literal texts its matches start with ("NVIDIA ", "Tesla " or
+"H100" for `(?:NVIDIA )?(?:Tesla )?H100`), or, when some match may start
+otherwise, a literal every match contains. One Aho-Corasick pass
+(pyahocorasick) finds where all those literals are in the text; an entry
+with none of its literals there is skipped, and an entry whose matches
+start with its literals is tried only at their places. The matches are
+exactly those of scanning the text with every entry (property tests in
+tests/test_fast_paths.py hold the two equal).
 """
 from __future__ import annotations
 
@@ -84,18 +87,21 @@ def _requirements(items) -> Iterator[tuple[str, ...]]:
         yield (run,)
 
 
-def leading_literals(pattern: str, ignore_case: bool = False) -> tuple[tuple[str, ...], bool] | None:
-    """Literal texts one of which every match of `pattern` starts with, and
-    whether they are case-folded; None when some match may start otherwise.
-    Lookarounds before the first character are skipped; an optional part
-    adds its own beginnings to those of what follows it.
+def leading_literals(pattern: str, ignore_case: bool = False) -> tuple[tuple[str, bool], ...] | None:
+    """(literal, case-folded) pairs, one of which every match of `pattern`
+    starts with; None when some match may start otherwise. Lookarounds
+    before the first character are skipped; an optional part adds its own
+    beginnings to those of what follows it; a case-blind part ((?i:...),
+    [Mm]) is looked for case-folded.
 
-    >>> leading_literals(r"(?<![\\w-])(?:NVIDIA )?(?:Tesla )?H100(?:-SXM)?")
-    (('NVIDIA ', 'Tesla ', 'H100'), False)
+    >>> leading_literals(r"(?<![\\w-])(?:(?i:nvidia) )?(?:Tesla )?H100(?:-SXM)?")
+    (('nvidia ', True), ('Tesla ', False), ('H100', False))
     >>> leading_literals(r"(?i)(?:peak |GPU )*memory|VRAM")
-    (('peak ', 'gpu ', 'memory', 'vram'), True)
-    >>> leading_literals(r"(?:a|)b"), leading_literals(r"\\d+ GPUs") is None
-    ((('ab', 'b'), False), True)
+    (('peak ', True), ('gpu ', True), ('memory', True), ('vram', True))
+    >>> leading_literals(r"[Mm]obile GPUs?"), leading_literals(r"(?:a|)b")
+    ((('mobile gpu', True),), (('ab', False), ('b', False)))
+    >>> leading_literals(r"\\d+ GPUs") is None
+    True
     """
     try:
         parsed = sre_parse.parse(_re_syntax(pattern))
@@ -106,34 +112,44 @@ def leading_literals(pattern: str, ignore_case: bool = False) -> tuple[tuple[str
         found = _starts(list(parsed), folded)
     except RecursionError:
         return None
-    if not found or (folded and not all(a.isascii() for a in found)):
+    if not found or any(f and not lit.isascii() for lit, f in found):
         return None
-    found = tuple(dict.fromkeys(a.casefold() if folded else a for a in found))
-    return found, folded
+    return tuple(dict.fromkeys((lit.casefold() if f else lit, f) for lit, f in found))
 
 
-def _starts(items: list, folded: bool) -> list[str] | None:
+def _case_pair(op, av) -> str | None:
+    """[Mm]: one letter in either case, as its lower case."""
+    if op is sre.IN and len(av) == 2 and all(o is sre.LITERAL for o, _ in av):
+        a, b = (chr(c) for _, c in av)
+        if a != b and a.casefold() == b.casefold():
+            return a.casefold()
+    return None
+
+
+def _starts(items: list, folded: bool) -> list[tuple[str, bool]] | None:
     """Beginnings of a sequence of parsed items (see leading_literals)."""
     if not items:
         return None                    # the sequence may be empty: no beginning to require
     op, av = items[0]
     rest = items[1:]
-    if op is sre.LITERAL:
-        run = ""
+    if op is sre.LITERAL or _case_pair(op, av):
+        run, blind = "", folded
         for o, a in items:
-            if o is not sre.LITERAL:
+            if o is sre.LITERAL:
+                run += chr(a)
+            elif c := _case_pair(o, a):
+                run, blind = run + c, True
+            else:
                 break
-            run += chr(a)
-        return [run]
+        return [(run, blind)]
     if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
         return _starts(rest, folded)    # zero width: the match starts with what follows
     if op is sre.SUBPATTERN:
         _, add, _, sub = av
-        if add & sre.SRE_FLAG_IGNORECASE and not folded:
-            return None                # a case-blind part in a case-exact automaton
-        return _starts(list(sub) + rest, folded)
+        # a case-blind group (and, to keep it simple, what follows it) is looked for case-folded
+        return _starts(list(sub) + rest, folded or bool(add & sre.SRE_FLAG_IGNORECASE))
     if op is sre.BRANCH:
-        out: list[str] = []
+        out: list[tuple[str, bool]] = []
         for b in av[1]:
             got = _starts(list(b) + rest, folded)
             if got is None:
@@ -150,81 +166,17 @@ def _starts(items: list, folded: bool) -> list[str] | None:
     return None
 
 
-_UNBOUNDED = 10_000        # a width above this is taken as unbounded
-_LOOKS_AT_NEXT = {sre.AT_BOUNDARY, sre.AT_NON_BOUNDARY, sre.AT_LOC_BOUNDARY,
-                  sre.AT_LOC_NON_BOUNDARY, sre.AT_UNI_BOUNDARY, sre.AT_UNI_NON_BOUNDARY}
-
-
-def reach(pattern: str) -> tuple[int, int] | None:
-    r"""(width, lookahead): the most characters a match of `pattern` spans,
-    and the most characters past a match end its lookaheads and word
-    boundaries read; None when either is unbounded or the pattern anchors
-    at a start or end (a match then depends on where the text stops).
-    `\p{..}` classes, which `re` does not read, count as one character.
-
-    >>> reach(r"(?:RTX ?)?4090(?= GPUs?)")
-    (8, 5)
-    >>> reach(r"(?<![\p{L}\d\-])(?:top-?1 accurac(?:y|ies))(?![\p{L}\d\-])")
-    (16, 1)
-    >>> reach(r"\w+ bench") is None, reach(r"H100\Z") is None
-    (True, True)
-    """
-    try:
-        parsed = sre_parse.parse(_re_syntax(pattern))
-        width = parsed.getwidth()[1]
-        ahead = _lookahead(parsed)
-    except (sre.error, ValueError, OverflowError, RecursionError, _Anchored):
-        return None
-    if width > _UNBOUNDED or ahead > _UNBOUNDED:
-        return None
-    return width, ahead
-
-
-class _Anchored(Exception):
-    pass
-
-
-def _lookahead(items) -> int:
-    most = 0
-    for op, av in items:
-        if op in (sre.ASSERT, sre.ASSERT_NOT):
-            direction, sub = av
-            most = max(most, sub.getwidth()[1] + _lookahead(sub) if direction == 1 else _lookahead(sub))
-        elif op is sre.AT:
-            if av not in _LOOKS_AT_NEXT:
-                raise _Anchored(av)
-            most = max(most, 1)
-        elif op in (sre.GROUPREF, sre.GROUPREF_EXISTS):
-            raise _Anchored(op)
-        elif op is sre.SUBPATTERN:
-            most = max(most, _lookahead(av[3]))
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-            most = max(most, _lookahead(av[2]))
-        elif op is sre.ATOMIC_GROUP:
-            most = max(most, _lookahead(av))
-        elif op is sre.BRANCH:
-            most = max([most] + [_lookahead(b) for b in av[1]])
-    return most
-
-
 class Entry(NamedTuple):
     pattern: regex.Pattern
     literals: tuple[int, ...] | None   # keys (see Gazetteer.keys) one of which every match contains
-    reach: tuple[int, int] | None      # see reach(): the entry runs only near its literals' places
     anchored: bool = False             # every match starts with one of `literals`
 
 
 class Gazetteer:
-    """Entries compiled as `before + (?:pattern) + after` with `flags`.
-
-    `windowed`: run an entry only in windows around its literals' places
-    (see finditer). That pays on long texts (a whole abstract), where each
-    entry would otherwise scan every character; on one sentence, finding
-    the places costs more than it saves."""
+    """Entries compiled as `before + (?:pattern) + after` with `flags`."""
 
     def __init__(self, patterns: Sequence[str], before: str = "", after: str = "",
-                 flags: int | Sequence[int] = 0, windowed: bool = False):
-        self.windowed = windowed
+                 flags: int | Sequence[int] = 0):
         self.entries: list[Entry] = []
         index: dict[tuple[str, bool], int] = {}     # (literal, case-folded) -> key
         for i, p in enumerate(patterns):
@@ -232,12 +184,10 @@ class Gazetteer:
             whole = before + r"(?:" + p + r")" + after
             compiled = regex.compile(whole, f)
             leading = leading_literals(whole, bool(f & regex.I))
-            required = leading or required_literal(p, bool(f & regex.I))
-            keys = None
-            if required:
-                lits, folded = required
-                keys = tuple(index.setdefault((lit, folded), len(index)) for lit in lits)
-            self.entries.append(Entry(compiled, keys, reach(whole), anchored=leading is not None))
+            required = required_literal(p, bool(f & regex.I))
+            pairs = leading or (tuple((lit, required[1]) for lit in required[0]) if required else None)
+            keys = tuple(dict.fromkeys(index.setdefault(pair, len(index)) for pair in pairs)) if pairs else None
+            self.entries.append(Entry(compiled, keys, anchored=leading is not None))
         self.keys = sorted(index, key=index.get)
         self._always = [i for i, e in enumerate(self.entries) if e.literals is None]
         self._entries_of: list[list[int]] = [[] for _ in self.keys]
@@ -291,18 +241,11 @@ class Gazetteer:
         """(entry index, match) for every match of every entry, entries in
         list order, each entry's matches left to right.
 
-        An entry whose matches all start with one of its literals is tried
-        only where those literals start, left to right, skipping the places
-        inside the last match: what scanning every position finds, since no
-        other position can start a match.
-
-        Otherwise, when windowed, an entry of bounded reach runs only in the
-        windows around the places of its literal: a match holding the
-        literal at [a, b) starts at b - width or later and ends by a + width,
-        and its lookaheads read at most `lookahead` characters further.
-        Overlapping windows are merged, so a match never straddles two, and
-        each window is scanned left to right as the whole text would be: the
-        matches are the same. Any other entry scans text[pos:endpos]."""
+        An anchored entry (every match starts with one of its literals) is
+        tried only where those literals start, left to right, skipping the
+        places inside the last match: what scanning every position finds,
+        since no other position can start a match. Any other entry whose
+        literal is in the text scans text[pos:endpos]."""
         end = len(text) if endpos is None else endpos
         places = self._places(text, pos, end)
         if places is None:       # case-folding changed the text's length: scan the candidates
@@ -318,11 +261,6 @@ class Gazetteer:
                     if a >= last and (m := e.pattern.match(text, a, end)):
                         yield i, m
                         last = m.end()
-            elif self.windowed and e.reach is not None and e.literals is not None:
-                width, ahead = e.reach
-                for lo, hi in _windows(places, e.literals, self.keys, width, ahead, pos, end):
-                    for m in e.pattern.finditer(text, lo, hi):
-                        yield i, m
             else:
                 for m in e.pattern.finditer(text, pos, end):
                     yield i, m
@@ -332,20 +270,6 @@ class Gazetteer:
         for k in places:
             picked.update(self._entries_of[k])
         return sorted(picked)
-
-
-def _windows(places: dict[int, list[int]], keys: tuple[int, ...], literals: list, width: int,
-             ahead: int, pos: int, end: int) -> list[tuple[int, int]]:
-    """Merged [lo, hi) windows around every place of the entry's literals."""
-    spans = sorted((max(pos, a + len(literals[k][0]) - width), min(end, a + width + ahead))
-                   for k in keys for a in places.get(k, ()))
-    merged: list[list[int]] = []
-    for lo, hi in spans:
-        if merged and lo <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], hi)
-        else:
-            merged.append([lo, hi])
-    return [(lo, hi) for lo, hi in merged]
 
 
 class Guarded:

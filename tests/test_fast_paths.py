@@ -142,23 +142,20 @@ def test_guarded_patterns_equal_their_regex(text, pos):
             assert (fast and fast.span()) == (slow and slow.span())
 
 
-def _windowed(gaz):
-    import copy
-    g = copy.copy(gaz)
-    g.windowed = True
-    return g
+MIXED = ["(?:NVIDIA )?H100", r"\d+ GPUs?", r"[A-Z]{2}\d", r"(?i:(?:peak )*memory)", "x"]
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(["hardware.csv", "datasets.csv", "metrics.csv"]).flatmap(
-    lambda name: st.tuples(st.just(name), _texts(name))))
-def test_windowed_gazetteers_equal_running_every_entry(named_text):
-    """Run only in windows around their literals, the abstract-level
-    gazetteers would still find every match (only number words run so now)."""
-    name, text = named_text
-    gaz = {"hardware.csv": lambda: hardware.gazetteer()[1], "datasets.csv": lexicon._dataset_gazetteer,
-           "metrics.csv": lexicon._metric_gazetteer}[name]()
-    assert [(i, m.span()) for i, m in _windowed(gaz).finditer(text)] == _brute(gaz, text)
+@given(st.lists(st.sampled_from(["NVIDIA ", "H100", "8", "16 ", " GPUs", "GPU", "AB", "A", "Peak ",
+                                 "peak ", "Memory", "x", " ", "ſ", "ß"]), max_size=15).map("".join))
+def test_anchored_scanned_and_unfiltered_entries_together(text):
+    """Entries of each kind (anchored; with a required literal only; with
+    none) in one gazetteer find what running each everywhere finds."""
+    from pipeline.gazetteer import Gazetteer
+    gaz = Gazetteer(MIXED, r"(?<![\w])", r"(?![\w])")
+    assert [(e.anchored, e.literals is not None) for e in gaz.entries] == \
+        [(True, True), (False, True), (False, False), (True, True), (True, True)]
+    assert [(i, m.span()) for i, m in gaz.finditer(text)] == _brute(gaz, text)
 
 
 GAZETTEERS = {"hardware.csv": lambda: hardware.gazetteer()[1], "datasets.csv": lexicon._dataset_gazetteer,
