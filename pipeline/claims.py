@@ -225,7 +225,8 @@ def classify(text: str, span: tuple[int, int], mentions: list[Mention], paper_id
         ctx = _windows(text, span, group, others, cues)
         resp = respective_cues(ctx, len(group)) if respectively and len(group) > 1 else None
         for i, mention in enumerate(group):
-            own = _windows(text, span, [mention], [o for o in walls if o is not mention], cues)
+            own = ctx if len(group) == 1 else \
+                _windows(text, span, [mention], [o for o in walls if o is not mention], cues)
             # the cue right after a member, else the one of its whole list
             cue, side = pick_cue(own, mention)
             if resp and side != "right":
