@@ -31,6 +31,16 @@ def _re_syntax(pattern: str) -> str:
     return _REGEX_ONLY.sub(lambda m: m[0] if not m[1] else "\\w" if m[1] == "p" else "\\W", pattern)
 
 
+def _parse(pattern: str, ignore_case: bool):
+    """`re`'s syntax tree of a pattern, and whether it ignores case; None
+    when `re` cannot read it."""
+    try:
+        parsed = sre_parse.parse(_re_syntax(pattern))
+    except (sre.error, ValueError, OverflowError, RecursionError):
+        return None
+    return parsed, ignore_case or bool(parsed.state.flags & sre.SRE_FLAG_IGNORECASE)
+
+
 def required_literal(pattern: str, ignore_case: bool = False) -> tuple[tuple[str, ...], bool] | None:
     """Literal texts one of which every match of `pattern` contains (the
     longest such choice), and whether they are case-folded (the match
@@ -50,11 +60,9 @@ def required_literal(pattern: str, ignore_case: bool = False) -> tuple[tuple[str
     >>> required_literal(r"\\w+") is None
     True
     """
-    try:
-        parsed = sre_parse.parse(_re_syntax(pattern))
-    except (sre.error, ValueError, OverflowError, RecursionError):
+    if (read := _parse(pattern, ignore_case)) is None:
         return None
-    folded = ignore_case or bool(parsed.state.flags & sre.SRE_FLAG_IGNORECASE)
+    parsed, folded = read
     best = max(_requirements(parsed), key=lambda alts: min(map(len, alts)), default=None)
     if not best or (folded and not all(a.isascii() for a in best)):
         return None
@@ -103,11 +111,9 @@ def leading_literals(pattern: str, ignore_case: bool = False) -> tuple[tuple[str
     >>> leading_literals(r"\\d+ GPUs") is None
     True
     """
-    try:
-        parsed = sre_parse.parse(_re_syntax(pattern))
-    except (sre.error, ValueError, OverflowError, RecursionError):
+    if (read := _parse(pattern, ignore_case)) is None:
         return None
-    folded = ignore_case or bool(parsed.state.flags & sre.SRE_FLAG_IGNORECASE)
+    parsed, folded = read
     try:
         found = _starts(list(parsed), folded)
     except RecursionError:
