@@ -21,7 +21,7 @@ _NAME = regex.compile(
 FALLBACK_TO_FIRST_NAME = True
 # A name inside a prepositional phrase ("on Llama2-7B", "of ViT-H") is what
 # the claim was measured on, not who makes it.
-_IN_PHRASE = lexicon.pattern("in_phrase")
+_IN_PHRASE = lexicon.backwards(lexicon.pattern("in_phrase"))
 _RESPECTIVELY = lexicon.pattern("respectively")
 _TRAILING_WORDS = lexicon.pattern("trailing_words")
 _EMPTY_PHRASE = lexicon.pattern("empty_phrase")

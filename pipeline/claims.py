@@ -21,13 +21,13 @@ from .schemas import vocabularies
 LEFT_CHARS, RIGHT_CHARS, NEAR_RIGHT = 110, 90, 40
 _CLAUSE_BREAK = lexicon.pattern("clause_break")
 _OF_RIGHT = lexicon.pattern("of_right")
-_TO_LEFT = lexicon.pattern("to_left")
-_BY_LEFT = lexicon.pattern("by_left")
+_TO_LEFT = lexicon.backwards(lexicon.pattern("to_left"))
+_BY_LEFT = lexicon.backwards(lexicon.pattern("by_left"))
 _RELATIVE = lexicon.pattern("relative")
-_CHANGE_LEFT = lexicon.pattern("change_left")
+_CHANGE_LEFT = lexicon.backwards(lexicon.pattern("change_left"))
 _CHANGE_RIGHT = lexicon.pattern("change_right")
 _REDUCING = lexicon.pattern("reducing")
-_AVERAGE_BEFORE = lexicon.pattern("average_before")
+_AVERAGE_BEFORE = lexicon.backwards(lexicon.pattern("average_before"))
 _MEAN_OF_METRIC = lexicon.pattern("mean_of_metric")
 _AVERAGE_AFTER = lexicon.pattern("average_after")
 _RESPECTIVELY = lexicon.pattern("respectively")
@@ -37,7 +37,7 @@ _SHARE_RIGHT = lexicon.pattern("share_right")
 _NEAR_GAP = lexicon.pattern("near_gap")
 _COORDINATED = lexicon.pattern("coordinated")
 _SIBLING_GAP = lexicon.pattern("sibling_gap")
-_SIBLING_END = lexicon.pattern("sibling_end")
+_SIBLING_END = lexicon.backwards(lexicon.pattern("sibling_end"))
 
 
 @dataclass

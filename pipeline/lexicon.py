@@ -52,7 +52,7 @@ def cue_gazetteer() -> Gazetteer:
 @functools.cache
 def not_claim() -> tuple[regex.Pattern, regex.Pattern]:
     nc = resources.toml("cues.toml")["not_claim"]
-    return regex.compile(r"(?i)\A\s*" + nc["after"]), regex.compile(r"(?i)" + nc["before"])
+    return regex.compile(r"(?i)\A\s*" + nc["after"]), backwards(regex.compile(r"(?i)" + nc["before"]))
 
 
 @functools.cache
@@ -137,7 +137,7 @@ def attributes() -> dict:
 @functools.cache
 def qualifier_patterns() -> tuple[list[tuple[str, regex.Pattern]], list[tuple[str, regex.Pattern]]]:
     a = attributes()
-    before = [(q, regex.compile(r"(?i)(?:^|(?<=[\s(\[]))(?:" + p + r")\s*(?:of\s+|by\s+)?(?:a\s+|an\s+)?\Z"))
+    before = [(q, backwards(regex.compile(r"(?i)(?:^|(?<=[\s(\[]))(?:" + p + r")\s*(?:of\s+|by\s+)?(?:a\s+|an\s+)?\Z")))
               for q, p in a["qualifier_before"].items()]
     after = [(q, regex.compile(r"(?i)\A\s*(?:" + p + r")(?![\p{L}])"))
              for q, p in a["qualifier_after"].items()]
@@ -163,9 +163,9 @@ def _scoped(p: regex.Pattern) -> str:
 def metric_before_value() -> Guarded:
     """A metric name right before a score: "accuracy of", "F1-score of", "pass@1 at"."""
     names = "|".join(_scoped(m.pattern) for m in metrics())
-    return Guarded(regex.compile(
+    return Guarded(backwards(regex.compile(
         r"(?:" + names + r")\s*(?:score|rate)?\s*(?:of|at|is|was|:|=|reaches|reaching|achieves|up to|"
-        r"more than|over|around|approximately|from|to)?\s*(?:only|just|a|an|about|nearly)?\s*\Z"),
+        r"more than|over|around|approximately|from|to)?\s*(?:only|just|a|an|about|nearly)?\s*\Z")),
         _metric_gazetteer())
 
 
@@ -187,6 +187,21 @@ def dataset_after_value() -> Guarded:
 def share_of(cue: Cue) -> regex.Pattern:
     """ "of the FLOPs" after a percentage: a fraction of what the cue names."""
     return regex.compile(r"(?i)\A\s*of\s+(?:the\s+)?(?:\S+\s+){0,3}?" + _scoped(cue.pattern))
+
+
+def backwards(p: regex.Pattern) -> regex.Pattern:
+    r"""A pattern that ends at the end of the text (\Z), compiled to search
+    from the end. For yes/no tests of a left context ("does it end with 'by'?"):
+    searching forwards, the engine tries the pattern at every position and
+    all but the last fail at \Z; backwards it starts where a match must end.
+    Which span a match has may differ, so use it only for its truth.
+
+    >>> bool(backwards(regex.compile(r"\bby\s+\Z")).search("reduced memory by "))
+    True
+    """
+    if not p.pattern.endswith(r"\Z"):
+        raise ValueError(f"not anchored at the end of the text: {p.pattern[-40:]!r}")
+    return regex.compile(p.pattern, p.flags | regex.REVERSE)
 
 
 @functools.cache

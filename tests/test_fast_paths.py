@@ -177,3 +177,50 @@ def test_every_match_starts_with_a_leading_literal(named_text):
             at = text[span[0]:]
             assert any((at.casefold() if folded else at).startswith(lit) for lit, folded in starts), \
                 (e.pattern.pattern, text[span[0]:span[1]])
+
+
+def _backwards_patterns() -> dict:
+    from pipeline import attributes, claims
+    pats = {"to_left": claims._TO_LEFT, "by_left": claims._BY_LEFT, "change_left": claims._CHANGE_LEFT,
+            "average_before": claims._AVERAGE_BEFORE, "sibling_end": claims._SIBLING_END,
+            "in_phrase": attributes._IN_PHRASE, "not_claim.before": lexicon.not_claim()[1],
+            "metric_before_value": lexicon.metric_before_value().pattern}
+    pats.update({f"qualifier.{q}": p for q, p in lexicon.qualifier_patterns()[0]})
+    return pats
+
+
+def _forwards(p):
+    import regex
+    return regex.compile(p.pattern, p.flags & ~regex.REVERSE)
+
+
+def _raw_abstracts() -> list[str]:
+    from pipeline.config import ROOT
+    from pipeline.ingest import discover, read_file
+    return [r.abstract for f in discover([ROOT / "data" / "raw"]) for r in read_file(f) if hasattr(r, "abstract")]
+
+
+def test_backwards_patterns_answer_as_forwards_on_the_raw_abstracts():
+    """lexicon.backwards: searching from the end says yes exactly when
+    searching from the start does, on every left context of every 5th
+    character of the raw abstracts."""
+    pats = _backwards_patterns()
+    assert len(pats) >= 10 and all(p.flags & __import__("regex").REVERSE for p in pats.values())
+    for text in _raw_abstracts()[::3]:
+        for end in range(0, len(text), 5):
+            for width in (40, 110):
+                left = text[max(0, end - width):end]
+                for name, p in pats.items():
+                    assert bool(p.search(left)) == bool(_forwards(p).search(left)), (name, left)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_backwards_patterns_answer_as_forwards_on_their_own_words(data):
+    import regex
+    pats = _backwards_patterns()
+    name = data.draw(st.sampled_from(sorted(pats)))
+    words = sorted(set(regex.findall(r"[A-Za-z@]+", pats[name].pattern)))
+    text = data.draw(st.lists(st.sampled_from(words + [" ", "  ", ", ", "(", "3", "-", "up ", "by "]),
+                              max_size=12).map("".join))
+    assert bool(pats[name].search(text)) == bool(_forwards(pats[name]).search(text))
