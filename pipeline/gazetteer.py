@@ -200,46 +200,42 @@ class Gazetteer:
         for i, e in enumerate(self.entries):
             for k in e.literals or ():
                 self._entries_of[k].append(i)
-        self._automata: dict[bool, ahocorasick.Automaton] = {}
+        self._automata: list[tuple[bool, ahocorasick.Automaton]] = []
         for folded in (False, True):
             a = ahocorasick.Automaton()
             for k, (lit, f) in enumerate(self.keys):
                 if f == folded:
-                    a.add_word(lit, k)
+                    a.add_word(lit, (k, len(lit)))
             if len(a):
                 a.make_automaton()
-                self._automata[folded] = a
+                self._automata.append((folded, a))
 
     def _places(self, text: str, pos: int, end: int) -> dict[int, list[int]] | None:
         """key -> start offsets of that literal in text[pos:end]; None for the
         case-folded keys when folding changed the text's length ("ß" -> "ss"),
         as their offsets then do not point into `text`."""
         places: dict[int, list[int]] = {}
-        if a := self._automata.get(False):
-            for last, k in a.iter(text, pos, end):
-                places.setdefault(k, []).append(last + 1 - len(self.keys[k][0]))
-        if a := self._automata.get(True):
-            folded = text.casefold()
-            if len(folded) != len(text):
+        for folded, a in self._automata:
+            seen = text.casefold() if folded else text
+            if len(seen) != len(text):
                 return None
-            for last, k in a.iter(folded, pos, end):
-                places.setdefault(k, []).append(last + 1 - len(self.keys[k][0]))
+            for last, (k, n) in a.iter(seen, pos, end):
+                if k in places:
+                    places[k].append(last + 1 - n)
+                else:
+                    places[k] = [last + 1 - n]
         return places
 
     def candidates(self, text: str, pos: int = 0, endpos: int | None = None) -> list[int]:
         """Indices of the entries that may match in text[pos:endpos]."""
         end = len(text) if endpos is None else endpos
-        found: set[int] = set()
-        if a := self._automata.get(False):
-            found.update(k for _, k in a.iter(text, pos, end))
-        if a := self._automata.get(True):
-            folded = text.casefold()
-            if len(folded) == len(text):
-                found.update(k for _, k in a.iter(folded, pos, end))
-            else:        # case-folding changed lengths ("ß" -> "ss"): look everywhere
-                found.update(k for _, k in a.iter(folded))
+        places = self._places(text, pos, end)
+        if places is None:       # case-folding changed lengths ("ß" -> "ss"): look everywhere
+            places = {}
+            for folded, a in self._automata:
+                places.update((k, []) for _, (k, _) in (a.iter(text.casefold()) if folded else a.iter(text, pos, end)))
         picked = set(self._always)
-        for k in found:
+        for k in places:
             picked.update(self._entries_of[k])
         return sorted(picked)
 
@@ -259,23 +255,24 @@ class Gazetteer:
                 for m in self.entries[i].pattern.finditer(text, pos, end):
                     yield i, m
             return
-        for i in self._picked(places):
+        starts: dict[int, list[int]] = {i: [] for i in self._always}
+        for k, at in places.items():
+            for i in self._entries_of[k]:
+                if i in starts:
+                    starts[i] += at
+                else:
+                    starts[i] = list(at)
+        for i in sorted(starts):
             e = self.entries[i]
             if e.anchored:
                 last = pos
-                for a in sorted({a for k in e.literals for a in places.get(k, ())}):
+                for a in sorted(set(starts[i])):
                     if a >= last and (m := e.pattern.match(text, a, end)):
                         yield i, m
                         last = m.end()
             else:
                 for m in e.pattern.finditer(text, pos, end):
                     yield i, m
-
-    def _picked(self, places: dict[int, list[int]]) -> list[int]:
-        picked = set(self._always)
-        for k in places:
-            picked.update(self._entries_of[k])
-        return sorted(picked)
 
 
 class Guarded:
