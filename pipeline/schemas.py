@@ -56,13 +56,17 @@ def columns(table: str) -> list[str]:
 
 
 def to_arrow(table: str, rows: list[dict]) -> pa.Table:
-    """Rows (dicts) to an Arrow table of the declared schema, columns in order."""
+    """Rows (dicts; a missing key is a null) to an Arrow table of the declared
+    schema, columns in order. Arrow converts the rows in C++ with dictionary
+    columns read as strings, which are then dictionary-encoded."""
     sch = schema(table)
-    arrays = []
-    for f in sch:
-        values = [r.get(f.name) for r in rows]
-        if pa.types.is_dictionary(f.type):
-            arrays.append(pa.array(values, pa.string()).dictionary_encode())
-        else:
-            arrays.append(pa.array(values, f.type))
-    return pa.Table.from_arrays(arrays, schema=sch)
+    plain = pa.Table.from_pylist(rows, schema=_as_strings(table))
+    return pa.Table.from_arrays(
+        [plain.column(i).dictionary_encode() if pa.types.is_dictionary(f.type) else plain.column(i)
+         for i, f in enumerate(sch)], schema=sch)
+
+
+@functools.cache
+def _as_strings(table: str) -> pa.Schema:
+    """The table's schema with its dictionary columns as plain strings."""
+    return pa.schema([f.with_type(pa.string()) if pa.types.is_dictionary(f.type) else f for f in schema(table)])
