@@ -137,6 +137,8 @@ def _derived(table: str, df: pd.DataFrame, rows: list[dict], abstracts: dict[str
 
 def _span_ok(abstract, start, end, text) -> bool:
     """abstract[start:end] == text, with integral offsets inside the abstract."""
+    if type(start) is int and type(end) is int and type(abstract) is str:     # the usual row, at once
+        return 0 <= start < end <= len(abstract) and abstract[start:end] == text
     if not isinstance(abstract, str) or isinstance(start, bool) or isinstance(end, bool):
         return False
     if not isinstance(start, (int, float)) or not isinstance(end, (int, float)):
