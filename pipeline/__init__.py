@@ -21,8 +21,8 @@ Data flow, one module per stage (read top to bottom):
 line; `pipeline/evaluate.py` and `pipeline/outside.py` measure; and
 `pipeline/report.py` draws the HTML report. Extraction knowledge lives in
 `pipeline/resources/` (compiled by `pipeline/lexicon.py`; its many-pattern
-lists run through `pipeline/gazetteer.py`, which skips the patterns a text
-cannot match), table contracts in `schemas/`.
+lists run through `pipeline/gazetteer.py`, which tries each pattern only
+where the literals its matches start with occur), table contracts in `schemas/`.
 """
 
 __version__ = "0.1.0"
