@@ -182,7 +182,8 @@ class Gazetteer:
     """Entries compiled as `before + (?:pattern) + after` with `flags`."""
 
     def __init__(self, patterns: Sequence[str], before: str = "", after: str = "",
-                 flags: int | Sequence[int] = 0):
+                 flags: int | Sequence[int] = 0, group: Group | None = None):
+        self.group = group.join(self) if group is not None else None
         self.entries: list[Entry] = []
         index: dict[tuple[str, bool], int] = {}     # (literal, case-folded) -> key
         for i, p in enumerate(patterns):
@@ -214,6 +215,8 @@ class Gazetteer:
         """key -> start offsets of that literal in text[pos:end]; None for the
         case-folded keys when folding changed the text's length ("ß" -> "ss"),
         as their offsets then do not point into `text`."""
+        if self.group is not None and pos == 0 and end == len(text):
+            return self.group.places(self, text)
         places: dict[int, list[int]] = {}
         for folded, a in self._automata:
             seen = text.casefold() if folded else text
@@ -273,6 +276,65 @@ class Gazetteer:
             else:
                 for m in e.pattern.finditer(text, pos, end):
                     yield i, m
+
+
+class Group:
+    """Gazetteers that scan the same whole texts (an abstract: hardware,
+    datasets, number words) and find their literals in one Aho-Corasick
+    pass per case instead of one each. The places found are kept for the
+    last text only, so memory stays flat; each scan reads that slot once,
+    so threads sharing the group cannot mix texts."""
+
+    def __init__(self) -> None:
+        self.members: list[Gazetteer] = []
+        self._automata: list[tuple[bool, ahocorasick.Automaton]] | None = None
+        self._last: tuple[str | None, list] = (None, [])
+
+    def join(self, member: Gazetteer) -> Group:
+        self.members.append(member)
+        self._automata = None          # rebuilt with the new member's keys on next use
+        self._last = (None, [])
+        return self
+
+    def places(self, member: Gazetteer, text: str) -> dict[int, list[int]] | None:
+        """member._places(text, 0, len(text)), found for every member at once."""
+        last = self._last
+        if last[0] is not text or len(last[1]) != len(self.members):
+            last = (text, self._scan(text))
+            self._last = last
+        return last[1][self.members.index(member)]
+
+    def _scan(self, text: str) -> list:
+        if self._automata is None:
+            self._automata = []
+            for folded in (False, True):
+                words: dict[str, list[tuple[int, int]]] = {}
+                for m, g in enumerate(self.members):
+                    for k, (lit, f) in enumerate(g.keys):
+                        if f == folded:
+                            words.setdefault(lit, []).append((m, k))
+                if words:
+                    a = ahocorasick.Automaton()
+                    for lit, owners in words.items():
+                        a.add_word(lit, (len(lit), tuple(owners)))
+                    a.make_automaton()
+                    self._automata.append((folded, a))
+        found: list = [{} for _ in self.members]
+        for folded, a in self._automata:
+            seen = text.casefold() if folded else text
+            if len(seen) != len(text):
+                return [None] * len(self.members)
+            for last, (n, owners) in a.iter(seen):
+                for m, k in owners:
+                    places = found[m]
+                    if k in places:
+                        places[k].append(last + 1 - n)
+                    else:
+                        places[k] = [last + 1 - n]
+        return found
+
+
+WHOLE_TEXT = Group()   # the gazetteers run once over a whole abstract
 
 
 class Guarded:

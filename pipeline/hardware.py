@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import regex
 
 from . import lexicon, resources
-from .gazetteer import Gazetteer
+from .gazetteer import WHOLE_TEXT, Gazetteer
 from .quantities import parse_number
 from .records import HardwareMention
 
@@ -31,7 +31,7 @@ def gazetteer() -> tuple[tuple[Entry, ...], Gazetteer]:
     rows = resources.csv_rows("hardware.csv")
     entries = tuple(Entry(r["canonical"], r["vendor"] or None, r["kind"], r["generic"] == "1")
                     for r in rows)
-    return entries, Gazetteer([r["pattern"] for r in rows], r"(?<![\w\-.])", r"(?![\w])")
+    return entries, Gazetteer([r["pattern"] for r in rows], r"(?<![\w\-.])", r"(?![\w])", group=WHOLE_TEXT)
 
 
 @functools.cache

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import regex
 
 from . import resources
-from .gazetteer import Gazetteer, Guarded
+from .gazetteer import WHOLE_TEXT, Gazetteer, Guarded
 
 WORD_BEFORE, WORD_AFTER = r"(?<![\p{L}\d\-])", r"(?![\p{L}\d\-])"
 
@@ -117,7 +117,8 @@ def datasets() -> tuple[tuple[str, regex.Pattern], ...]:
 
 @functools.cache
 def _dataset_gazetteer() -> Gazetteer:
-    return Gazetteer([r["pattern"] for r in resources.csv_rows("datasets.csv")], WORD_BEFORE, WORD_AFTER)
+    return Gazetteer([r["pattern"] for r in resources.csv_rows("datasets.csv")], WORD_BEFORE, WORD_AFTER,
+                     group=WHOLE_TEXT)
 
 
 def dataset_hits(text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int, str]]:

@@ -19,7 +19,7 @@ import regex
 
 from . import resources
 from .config import MAX_NUMBER_DIGITS
-from .gazetteer import Gazetteer
+from .gazetteer import WHOLE_TEXT, Gazetteer
 from .records import Mention
 
 _NUM = regex.compile(
@@ -108,7 +108,7 @@ def units() -> _Units:
             # fraction_words: "half", "a third"
             "(?:" + "|".join(regex.escape(w) for w in sorted(q["fraction_words"], key=len, reverse=True))
             + r")(?![\p{L}-])",
-        ], r"(?<![\p{L}-])", "", regex.I),
+        ], r"(?<![\p{L}-])", "", regex.I, group=WHOLE_TEXT),
         factor_values={k.casefold(): float(v) for k, v in q["factor_words"].items()},
         word_qualifiers={k.casefold(): v for k, v in q["word_qualifiers"].items()},
         fraction_values={k.casefold(): float(v) for k, v in q["fraction_words"].items()},

@@ -224,3 +224,19 @@ def test_backwards_patterns_answer_as_forwards_on_their_own_words(data):
     text = data.draw(st.lists(st.sampled_from(words + [" ", "  ", ", ", "(", "3", "-", "up ", "by "]),
                               max_size=12).map("".join))
     assert bool(pats[name].search(text)) == bool(_forwards(pats[name]).search(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2), _texts("hardware.csv") | _texts("datasets.csv")), max_size=6))
+def test_a_group_of_gazetteers_finds_what_each_finds_alone(calls):
+    """gazetteer.Group scans a text once for all its members and keeps the
+    last text's places: members asked in any order, about any texts, find
+    what each finds with its own scan."""
+    from pipeline.gazetteer import Gazetteer, Group
+    group = Group()
+    sources = [[r["pattern"] for r in resources.csv_rows(n)] for n in ("hardware.csv", "datasets.csv", "metrics.csv")]
+    grouped = [Gazetteer(p, r"(?<![\w\-.])", r"(?![\w])", group=group) for p in sources]
+    alone = [Gazetteer(p, r"(?<![\w\-.])", r"(?![\w])") for p in sources]
+    for m, text in calls:
+        assert [(i, x.span()) for i, x in grouped[m].finditer(text)] == \
+            [(i, x.span()) for i, x in alone[m].finditer(text)]
