@@ -44,16 +44,19 @@ STAGES = ("extract", "validate")
 
 @dataclass
 class Batch:
-    """Papers to process together, and the input problems met while reading them."""
+    """Papers to process together, and the input problems met while reading
+    them; `problems_at[i]`: how many of the batch's papers came before
+    problems[i] in the input."""
     papers: list[Paper]
     problems: list[dict] = field(default_factory=list)
+    problems_at: list[int] = field(default_factory=list)
 
 
 @dataclass
 class BatchResult:
     """One batch's tables, as Arrow (compact to send between processes, and
     converted where the batch ran), with the figures the report adds up."""
-    tables: dict[str, pa.Table]       # rejected: rows that failed validation, then input problems
+    tables: dict[str, pa.Table]       # rejected: in input order (see _in_input_order)
     extracted: dict[str, int]
     timings: dict[str, float]
     warnings: dict[str, int] = field(default_factory=dict)
@@ -134,11 +137,11 @@ def process_batch(batch: Batch) -> BatchResult:
     t0 = time.perf_counter()
     rows = {t: [] for t in TABLES}
     rows["papers"] = [p.row() for p in papers]
-    problems = list(batch.problems)
+    extraction_problems: list[dict] = []
     with _no_cycle_collection():
         for p in papers:
             ex = extract(p)
-            problems.extend({**_problem_row(pr), "paper_id": p.paper_id} for pr in ex.problems)
+            extraction_problems.extend({**_problem_row(pr), "paper_id": p.paper_id} for pr in ex.problems)
             rows["claims"].extend(c.row() for c in ex.claims)
             rows["quantities"].extend(q.row() for q in ex.quantities)
             rows["hardware"].extend(h.row() for h in ex.hardware)
@@ -155,13 +158,32 @@ def process_batch(batch: Batch) -> BatchResult:
             warnings[f"{table}.{k}"] = warnings.get(f"{table}.{k}", 0) + v
     rows["comparisons"] = compare.comparisons(rows["claims"])   # of validated claims only
     rejected_by_table = dict(collections.Counter(r["table"] for r in rows["rejected"]))
-    rows["rejected"].extend(problems)
+    rows["rejected"] = _in_input_order(batch, rows["rejected"], extraction_problems)
+    problems = len(batch.problems) + len(extraction_problems)
     for t in TABLES:
         if tables.get(t) is None:
             tables[t] = to_arrow(t, rows[t])
     t2 = time.perf_counter()
     return BatchResult(tables, extracted, {"extract": t1 - t0, "validate": t2 - t1}, warnings,
-                       rejected_by_table, len(problems))
+                       rejected_by_table, problems)
+
+
+def _in_input_order(batch: Batch, failed: list[dict], extraction_problems: list[dict]) -> list[dict]:
+    """The batch's rejected rows in the order of the input: an input problem
+    where it was met, then for each paper its rows that failed validation
+    (table by table, in row order) and its extraction problems. Batches are
+    consecutive pieces of the input, so the rejected table comes out the
+    same whatever the batch size, and so whatever the number of workers."""
+    at = {p.paper_id: i for i, p in enumerate(batch.papers)}
+    end = len(batch.papers)
+    tables = {t: n for n, t in enumerate(validation.VALIDATED, 1)}
+    keyed = [((batch.problems_at[j] if j < len(batch.problems_at) else 0, 0, j), r)
+             for j, r in enumerate(batch.problems)]
+    keyed += [((at.get(r["paper_id"], end), tables.get(r["table"], len(tables) + 1), j), r)
+              for j, r in enumerate(failed)]
+    keyed += [((at.get(r["paper_id"], end), len(tables) + 2, j), r) for j, r in enumerate(extraction_problems)]
+    keyed.sort(key=lambda kr: kr[0])
+    return [r for _, r in keyed]
 
 
 def _problem_row(p: Problem) -> dict:
@@ -296,6 +318,7 @@ def batched(items: Iterable[Paper | dict], size: int) -> Iterator[Batch]:
                 batch = Batch([])
         else:
             batch.problems.append(item)
+            batch.problems_at.append(len(batch.papers))
     if batch.papers or batch.problems:
         yield batch
 
