@@ -191,7 +191,7 @@ class Gazetteer:
             whole = before + r"(?:" + p + r")" + after
             compiled = regex.compile(whole, f)
             leading = leading_literals(whole, bool(f & regex.I))
-            required = required_literal(p, bool(f & regex.I))
+            required = None if leading else required_literal(p, bool(f & regex.I))
             pairs = leading or (tuple((lit, required[1]) for lit in required[0]) if required else None)
             keys = tuple(dict.fromkeys(index.setdefault(pair, len(index)) for pair in pairs)) if pairs else None
             self.entries.append(Entry(compiled, keys, anchored=leading is not None))
@@ -201,33 +201,16 @@ class Gazetteer:
         for i, e in enumerate(self.entries):
             for k in e.literals or ():
                 self._entries_of[k].append(i)
-        self._automata: list[tuple[bool, ahocorasick.Automaton]] = []
-        for folded in (False, True):
-            a = ahocorasick.Automaton()
-            for k, (lit, f) in enumerate(self.keys):
-                if f == folded:
-                    a.add_word(lit, (k, len(lit)))
-            if len(a):
-                a.make_automaton()
-                self._automata.append((folded, a))
+        self._automata = _automata([self.keys])
 
     def _places(self, text: str, pos: int, end: int) -> dict[int, list[int]] | None:
-        """key -> start offsets of that literal in text[pos:end]; None for the
-        case-folded keys when folding changed the text's length ("ß" -> "ss"),
-        as their offsets then do not point into `text`."""
+        """key -> start offsets of that literal in text[pos:end]; None when
+        case-folding changed the text's length ("ß" -> "ss"), as offsets in
+        the folded text then do not point into `text`."""
         if self.group is not None and pos == 0 and end == len(text):
             return self.group.places(self, text)
-        places: dict[int, list[int]] = {}
-        for folded, a in self._automata:
-            seen = text.casefold() if folded else text
-            if len(seen) != len(text):
-                return None
-            for last, (k, n) in a.iter(seen, pos, end):
-                if k in places:
-                    places[k].append(last + 1 - n)
-                else:
-                    places[k] = [last + 1 - n]
-        return places
+        found = _scan(self._automata, 1, text, pos, end)
+        return None if found is None else found[0]
 
     def candidates(self, text: str, pos: int = 0, endpos: int | None = None) -> list[int]:
         """Indices of the entries that may match in text[pos:endpos]."""
@@ -236,7 +219,8 @@ class Gazetteer:
         if places is None:       # case-folding changed lengths ("ß" -> "ss"): look everywhere
             places = {}
             for folded, a in self._automata:
-                places.update((k, []) for _, (k, _) in (a.iter(text.casefold()) if folded else a.iter(text, pos, end)))
+                for _, (_, owners) in (a.iter(text.casefold()) if folded else a.iter(text, pos, end)):
+                    places.update((k, []) for _, k in owners)
         picked = set(self._always)
         for k in places:
             picked.update(self._entries_of[k])
@@ -306,32 +290,48 @@ class Group:
 
     def _scan(self, text: str) -> list:
         if self._automata is None:
-            self._automata = []
-            for folded in (False, True):
-                words: dict[str, list[tuple[int, int]]] = {}
-                for m, g in enumerate(self.members):
-                    for k, (lit, f) in enumerate(g.keys):
-                        if f == folded:
-                            words.setdefault(lit, []).append((m, k))
-                if words:
-                    a = ahocorasick.Automaton()
-                    for lit, owners in words.items():
-                        a.add_word(lit, (len(lit), tuple(owners)))
-                    a.make_automaton()
-                    self._automata.append((folded, a))
-        found: list = [{} for _ in self.members]
-        for folded, a in self._automata:
-            seen = text.casefold() if folded else text
-            if len(seen) != len(text):
-                return [None] * len(self.members)
-            for last, (n, owners) in a.iter(seen):
-                for m, k in owners:
-                    places = found[m]
-                    if k in places:
-                        places[k].append(last + 1 - n)
-                    else:
-                        places[k] = [last + 1 - n]
-        return found
+            self._automata = _automata([g.keys for g in self.members])
+        found = _scan(self._automata, len(self.members), text, 0, len(text))
+        return [None] * len(self.members) if found is None else found
+
+
+def _automata(key_lists: list[list[tuple[str, bool]]]) -> list[tuple[bool, ahocorasick.Automaton]]:
+    """Per case (as written, case-folded), one automaton over the keys of
+    several gazetteers; a literal's value is its length and its owners,
+    ((list number, key), ...)."""
+    out = []
+    for folded in (False, True):
+        owners: dict[str, list[tuple[int, int]]] = {}
+        for m, keys in enumerate(key_lists):
+            for k, (lit, f) in enumerate(keys):
+                if f == folded:
+                    owners.setdefault(lit, []).append((m, k))
+        if owners:
+            a = ahocorasick.Automaton()
+            for lit, who in owners.items():
+                a.add_word(lit, (len(lit), tuple(who)))
+            a.make_automaton()
+            out.append((folded, a))
+    return out
+
+
+def _scan(automata, lists: int, text: str, pos: int, end: int) -> list[dict[int, list[int]]] | None:
+    """For each of the `lists` key lists, key -> start offsets of that
+    literal in text[pos:end]; None when case-folding changed the text's
+    length, as offsets in the folded text then do not point into `text`."""
+    found: list[dict[int, list[int]]] = [{} for _ in range(lists)]
+    for folded, a in automata:
+        seen = text.casefold() if folded else text
+        if len(seen) != len(text):
+            return None
+        for last, (n, owners) in a.iter(seen, pos, end):
+            for m, k in owners:
+                places = found[m]
+                if k in places:
+                    places[k].append(last + 1 - n)
+                else:
+                    places[k] = [last + 1 - n]
+    return found
 
 
 WHOLE_TEXT = Group()   # the gazetteers run once over a whole abstract
