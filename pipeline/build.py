@@ -177,8 +177,7 @@ def _in_input_order(batch: Batch, failed: list[dict], extraction_problems: list[
     at = {p.paper_id: i for i, p in enumerate(batch.papers)}
     end = len(batch.papers)
     tables = {t: n for n, t in enumerate(validation.VALIDATED, 1)}
-    keyed = [((batch.problems_at[j] if j < len(batch.problems_at) else 0, 0, j), r)
-             for j, r in enumerate(batch.problems)]
+    keyed = [((batch.problems_at[j], 0, j), r) for j, r in enumerate(batch.problems)]
     keyed += [((at.get(r["paper_id"], end), tables.get(r["table"], len(tables) + 1), j), r)
               for j, r in enumerate(failed)]
     keyed += [((at.get(r["paper_id"], end), len(tables) + 2, j), r) for j, r in enumerate(extraction_problems)]

@@ -8,6 +8,7 @@ stops with the previous tables in place.
 """
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import logging
@@ -211,8 +212,8 @@ def _explain(batch, failed: list) -> list:
     if not failed:
         return []
     import great_expectations as gx
-    again = gx.ExpectationSuite(name="failed", expectations=[
-        getattr(gx.expectations, _class_name(c.type))(**c.kwargs, meta=c.meta) for c in failed])
+    # copies: an expectation of the table's suite may not belong to a second one
+    again = gx.ExpectationSuite(name="failed", expectations=[copy.copy(c.to_domain_obj()) for c in failed])
     return [r for r in batch.validate(again, result_format={"result_format": "COMPLETE"}).results
             if not r.success]
 
