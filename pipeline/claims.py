@@ -8,10 +8,7 @@ pipeline/attributes.py.
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-
-import regex
 
 from . import lexicon
 from .quantities import units

@@ -103,7 +103,6 @@ def test_rejected_rows_come_in_input_order_whatever_the_batches(tmp_path):
     """Input problems, rows failing validation and extraction problems are
     ordered by where they are in the input, so batch size (which the number
     of workers changes) does not change the rejected table."""
-    import json
     lines = [json.dumps({"title": "A fast paper", "abstract": "Our kernel is 2.1x faster than FlashAttention."}),
              '{"title": "broken JSON',
              json.dumps({"title": "A share", "abstract": "With offloading, compute takes nearly 0% of runtime."}),
