@@ -46,6 +46,14 @@ def test_jsonl_csv_and_arxiv_formats():
     assert a[0].n_authors == 3 and str(a[0].published) == "2024-01-03"
 
 
+def test_arxiv_snapshot_papers_are_dated_by_their_first_version():
+    # update_date is the day of the last revision: a 2019 paper revised in 2024 is not a 2024 paper
+    a = papers(FIXTURES / "arxiv.json")
+    assert [str(p.published) for p in a] == ["2024-01-03", "2019-06-03", "None"]
+    assert a[1].published_text == "Mon, 3 Jun 2019 17:59:59 GMT" and a[1].n_authors == 2
+    assert a[2].published_text == "sometime in 2020"      # kept as written, like any unreadable date
+
+
 def test_unknown_format_is_a_clear_error():
     with pytest.raises(UnknownFormatError, match="unknown.bin"):
         list(read_file(FIXTURES / "unknown.bin"))

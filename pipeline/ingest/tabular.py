@@ -1,10 +1,15 @@
 """Users' corpora: JSON lines or CSV with `title` and `abstract` (optional
 `id`, `date`), and the arXiv metadata snapshot's JSON lines (`id`, `title`,
-`abstract`, `update_date`, `authors`)."""
+`abstract`, `versions`, `update_date`, `authors`).
+
+A paper is published when its first version is: the snapshot's `versions[0]
+.created` ("Mon, 2 Apr 2007 19:18:42 GMT"), not `update_date`, the day of its
+last change (a 2019 paper revised in 2024 would count as a 2024 paper)."""
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import email.utils
 import io
 import json
 import re
@@ -36,6 +41,20 @@ def _date(value) -> tuple[dt.date | None, str | None]:
         return None, text
 
 
+def _first_version(rec: dict) -> tuple[dt.date | None, str | None] | None:
+    """The date of an arXiv record's first version, None if it lists none."""
+    versions = rec.get("versions")
+    if not (isinstance(versions, list) and versions and isinstance(versions[0], dict)):
+        return None
+    created = versions[0].get("created")
+    if not isinstance(created, str) or not created.strip():
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(created).date(), created
+    except (TypeError, ValueError):
+        return None, created
+
+
 def _n_authors(rec: dict) -> int | None:
     if isinstance(rec.get("authors_parsed"), list):
         return len(rec["authors_parsed"])
@@ -54,7 +73,7 @@ def record_to_paper(rec: dict, source: str, line: int) -> RawPaper | Problem:
         return Problem(source, line, "papers", "a record with no title", json.dumps(rec)[:2000])
     if not isinstance(abstract, str) or not abstract.strip():
         return Problem(source, line, "papers", "a record with no abstract", json.dumps(rec)[:2000])
-    published, published_text = _date(_first(rec, DATE_KEYS))
+    published, published_text = _first_version(rec) or _date(_first(rec, DATE_KEYS))
     ext = rec.get("id") or rec.get("arxiv_id")
     return RawPaper(source=source, line=line, title=_WS.sub(" ", title).strip(),
                     abstract=abstract.strip(), published=published,
