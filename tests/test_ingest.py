@@ -1,5 +1,3 @@
-import json
-
 import pytest
 
 from pipeline.errors import InputError, UnknownFormatError
