@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import lexicon
-from .quantities import units
+from .quantities import NEVER_CLAIMS, units
 from .records import Claim, Mention
 from .schemas import vocabularies
 
@@ -275,7 +275,7 @@ def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
            changed_before: bool = False, score_sibling: bool = False, side: str | None = None,
            on_hardware: bool = False) -> Claim | None:
     kind = mention.kind
-    if mention.rule in ("num.year", "num.reference"):
+    if mention.rule in NEVER_CLAIMS:
         return None
     if _is_setting(ctx, mention):
         return None

@@ -5,7 +5,7 @@ hardware rows; `pipeline/build.py` maps it over batches.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import attributes, claims, hardware, lexicon, normalize, quantities, sentences
 from .config import MAX_ABSTRACT_CHARS, MAX_MENTIONS_PER_SENTENCE
@@ -30,6 +30,8 @@ def extract(paper: Paper) -> Extraction:
             paper.paper_id)])
     hw = hardware.find(paper.paper_id, text)
     mentions = quantities.find(text)
+    if counts := hardware.device_counts(text, mentions, hw):
+        mentions = [replace(m, rule="num.device_count") if m.start in counts else m for m in mentions]
     benchmarks = lexicon.dataset_hits(text)
     out = Extraction(hardware=hw)
     claimed: set[int] = set()

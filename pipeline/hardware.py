@@ -41,7 +41,10 @@ def _background() -> regex.Pattern:
     return regex.compile(r"(?i)(?:" + "|".join(words) + r")[\s/]+(?:[^\s/]+[\s/]+){0,2}\Z")
 
 
-_COUNT = regex.compile(r"(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*(?:[x×]\s*)?(?:\p{L}+\s+){0,1}\Z")
+_COUNT = regex.compile(
+    r"(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*(?:(?:[x×]|\$?\\times\$?)\s*)?(?:\p{L}+\s+){0,1}\Z")
+# what may stand between a device count and the device: "8x A100", "8 $\times$ H100"
+_COUNT_GAP = " \t\n$~"
 _WORD_COUNTS = {"two": 2, "four": 4, "eight": 8, "sixteen": 16, "single": 1, "one": 1, "a single": 1}
 _WORD_COUNT = lexicon.pattern("word_count")
 
@@ -55,6 +58,29 @@ def _count(text: str, start: int) -> int | None:
     if m := _WORD_COUNT.search(left):
         return _WORD_COUNTS[m["w"].lower()]
     return None
+
+
+def device_counts(text: str, mentions: list, devices: list[HardwareMention]) -> set[int]:
+    """Starts of the factors that count devices ("8x A100", "8$\\times$H100",
+    "4 × NVIDIA H100 GPUs"): a set-up fact, not a speed-up (claims-spec
+    section 2). A whole factor followed right away by a device mention.
+
+    >>> from pipeline.quantities import find as quantities
+    >>> t = "1.7x faster on 8x A100"
+    >>> sorted(device_counts(t, quantities(t), find("p", t)))
+    [15]
+    """
+    starts = {h.char_start for h in devices}
+    out = set()
+    for m in mentions:
+        if m.kind != "factor" or m.value_max is not None or not float(m.value).is_integer():
+            continue
+        j = m.end
+        while j < len(text) and j - m.end < 3 and text[j] in _COUNT_GAP:
+            j += 1
+        if j in starts:
+            out.add(m.start)
+    return out
 
 
 def find(paper_id: str, text: str) -> list[HardwareMention]:

@@ -188,6 +188,11 @@ def _number_words(text: str) -> list[Mention]:
     return out
 
 
+# Rules of quantities that are never claims: years, reference numbers, and
+# device counts ("8x A100", marked by extract from the hardware mentions).
+NEVER_CLAIMS = ("num.year", "num.reference", "num.device_count")
+
+
 def find(text: str) -> list[Mention]:
     """Every quantity in `text`, in order, without overlaps.
 
