@@ -9,6 +9,12 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SHARED = ROOT.parent / "shared"
 
 
+def raw_abstracts() -> list[str]:
+    """Every abstract of the raw files, as read."""
+    from pipeline.ingest import discover, read_file
+    return [r.abstract for f in discover([ROOT / "data" / "raw"]) for r in read_file(f) if hasattr(r, "abstract")]
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """The real pipeline over the real raw files, built once per session."""

@@ -17,6 +17,8 @@ from hypothesis import given, settings, strategies as st
 import pipeline
 from pipeline import hardware, lexicon, quantities, resources
 
+from .conftest import raw_abstracts
+
 MODULES = sorted(m.name for m in pkgutil.walk_packages(pipeline.__path__, "pipeline.")
                  if m.name != "pipeline.__main__")
 
@@ -194,19 +196,13 @@ def _forwards(p):
     return regex.compile(p.pattern, p.flags & ~regex.REVERSE)
 
 
-def _raw_abstracts() -> list[str]:
-    from pipeline.config import ROOT
-    from pipeline.ingest import discover, read_file
-    return [r.abstract for f in discover([ROOT / "data" / "raw"]) for r in read_file(f) if hasattr(r, "abstract")]
-
-
 def test_backwards_patterns_answer_as_forwards_on_the_raw_abstracts():
     """lexicon.backwards: searching from the end says yes exactly when
     searching from the start does, on every left context of every 5th
     character of the raw abstracts."""
     pats = _backwards_patterns()
     assert len(pats) >= 10 and all(p.flags & __import__("regex").REVERSE for p in pats.values())
-    for text in _raw_abstracts()[::3]:
+    for text in raw_abstracts()[::3]:
         for end in range(0, len(text), 5):
             for width in (40, 110):
                 left = text[max(0, end - width):end]

@@ -1,10 +1,14 @@
 """Property tests: any text goes through the extractors without an error,
 and every row's offsets are valid."""
+import textwrap
+
 from hypothesis import given, settings, strategies as st
 
 from pipeline import quantities, sentences
 from pipeline.extract import extract
 from pipeline.records import Paper
+
+from .conftest import raw_abstracts
 
 ALPHABET = st.sampled_from(list("0123456789 .,-~%x×$\\{}()[]+/:;abcXYZ")
                            + ["times", " up to ", "GB", "ms", "faster", " by ", "FLOPs",
@@ -34,6 +38,29 @@ def test_extraction_never_raises_and_spans_hold(text):
     ex = extract(Paper("0" * 16, "t", text, ["x"]))
     for row in ex.claims + ex.quantities + ex.hardware:
         assert text[row.char_start:row.char_end] == row.text
+
+
+def _rows(text: str) -> list[tuple]:
+    ex = extract(Paper("0" * 16, "t", text, ["x"]))
+    for row in ex.claims + ex.quantities + ex.hardware:
+        assert text[row.char_start:row.char_end] == row.text
+    for c in ex.claims:
+        assert text[c.sentence_start:c.sentence_start + len(c.sentence)] == c.sentence
+    return [(c.char_start, c.char_end, c.claim_type, c.form, c.value, c.factor, c.qualifier, c.direction,
+             c.subject, c.baseline, c.hardware, c.metric, c.dataset) for c in ex.claims] + \
+           [(q.char_start, q.char_end, q.value, q.unit, q.is_claim) for q in ex.quantities] + \
+           [(h.char_start, h.hardware, h.count) for h in ex.hardware]
+
+
+def test_line_wrapped_abstracts_give_the_same_rows():
+    """The arXiv snapshot wraps abstracts at ~80 characters: a line break
+    reads as the space it replaced (wrapping at 80 lost 24 of 1,503 claims
+    of the raw and external abstracts, and changed 68, before)."""
+    for text in raw_abstracts()[::2]:
+        for width in (50, 80):
+            wrapped = textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
+            if len(wrapped) == len(text):      # only spaces became line breaks
+                assert _rows(wrapped) == _rows(text), text[:60]
 
 
 @given(st.floats(min_value=0, max_value=1e6, allow_nan=False).map(lambda f: round(f, 2)))
