@@ -38,7 +38,8 @@ _REFERENCE = regex.compile(r"(?i)(?:\b(?:fig(?:ure)?s?|tables?|eqs?|equations?|s
                            r"appendix|steps?|lines?|refs?|algorithms?|theorems?|lemmas?)\.?\s*|\[\s*)\Z")
 _NUMBER_ONLY = regex.compile(r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+")
 _LATEX_WRAP = regex.compile(r"\}?\$?")   # "$\textbf{1}\%$": skip "}" and "$" after a number
-_SPACE = regex.compile(r"[ \u00a0\u2009\u202f]?")
+# between a number and its unit: a space of any width, or LaTeX's ("12\\,GB", "3.5~$\\times$")
+_SPACE = regex.compile(r"(?:[ \u00a0\u2009\u202f~]|\\[,;:! ])?")
 
 
 def _alternation(words, flags=0, boundary=True):
