@@ -20,7 +20,22 @@ from .records import Claim, HardwareMention, Paper, Problem, Quantity
 # of the resource files all the same. The dollar that opens LaTeX math
 # before a number, and the one that closes a plain number ("a perplexity of
 # $5.2$ on WikiText-2", "up to $12.5\\times$"): they hid it from its context.
-_READ_AS_SPACE = regex.compile(r"[\n\r\t\v\f]|\$(?=\d)|(?<=\$\d[\d.,]*)\$")
+_BREAKS = "\n\r\t\v\f"
+_MATH_DOLLAR = regex.compile(r"\$(?:(?=\d)|(?<=\$\d[\d.,]*\$))")
+
+
+def reading_copy(text: str) -> str:
+    """`text` as extraction reads it: the same length, the same offsets.
+
+    >>> reading_copy("up\\nto $12.5\\\\times$, a perplexity of $5.2$")
+    'up to  12.5\\\\times$, a perplexity of  5.2 '
+    """
+    if "$" in text:         # plain str tests first: most abstracts have neither
+        text = _MATH_DOLLAR.sub(" ", text)
+    for c in _BREAKS:
+        if c in text:
+            text = text.replace(c, " ")
+    return text
 
 
 @dataclass
@@ -35,8 +50,8 @@ def extract(paper: Paper) -> Extraction:
     """The rows of one paper. Its text is read with line breaks (and the
     dollars around a number) as spaces; the rows quote the abstract as it is
     (claims-spec section 1)."""
-    if _READ_AS_SPACE.search(paper.abstract):
-        read = _READ_AS_SPACE.sub(" ", paper.abstract)
+    read = reading_copy(paper.abstract)
+    if read != paper.abstract:
         return _quoting(paper.abstract, _extract(replace(paper, abstract=read)))
     return _extract(paper)
 

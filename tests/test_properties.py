@@ -5,7 +5,7 @@ import textwrap
 from hypothesis import given, settings, strategies as st
 
 from pipeline import quantities, sentences
-from pipeline.extract import extract
+from pipeline.extract import extract, reading_copy
 from pipeline.records import Paper
 
 from .conftest import raw_abstracts
@@ -38,6 +38,14 @@ def test_extraction_never_raises_and_spans_hold(text):
     ex = extract(Paper("0" * 16, "t", text, ["x"]))
     for row in ex.claims + ex.quantities + ex.hardware:
         assert text[row.char_start:row.char_end] == row.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_reading_copy_keeps_every_offset(text):
+    read = reading_copy(text)
+    assert len(read) == len(text)
+    assert all(a == b or (b == " " and a in "\n\r\t\v\f$") for a, b in zip(text, read))
 
 
 def _rows(text: str) -> list[tuple]:
