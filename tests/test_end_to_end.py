@@ -118,3 +118,38 @@ def test_rejected_rows_come_in_input_order_whatever_the_batches(tmp_path):
         tables.append(pq.read_table(out / "rejected.parquet").to_pylist())
     assert len(tables[0]) >= 4 and {r["table"] for r in tables[0]} >= {"papers", "claims"}
     assert tables[0] == tables[1] == tables[2]
+
+
+def test_the_raw_files_as_an_arxiv_snapshot_give_the_same_claims(built, tmp_path):
+    """The arXiv metadata snapshot wraps titles and abstracts in lines and
+    dates papers by their versions: the same papers written that way give
+    the same claims, quoted with their line breaks, dated by version 1."""
+    import textwrap
+
+    from pipeline.ingest import discover, read_file
+    from pipeline.records import RawPaper
+
+    snapshot = tmp_path / "arxiv-metadata-oai-snapshot.json"
+    with open(snapshot, "w") as f:
+        seen = set()
+        for path in discover([ROOT / "data" / "raw"]):
+            for r in read_file(path):
+                if isinstance(r, RawPaper) and r.title not in seen:
+                    seen.add(r.title)
+                    f.write(json.dumps({
+                        "id": f"2401.{len(seen):05d}",
+                        "title": textwrap.fill(r.title, 70, break_on_hyphens=False).replace("\n", "\n  "),
+                        "abstract": "  " + textwrap.fill(r.abstract, 80, break_long_words=False,
+                                                         break_on_hyphens=False) + "\n",
+                        "versions": [{"version": "v1", "created": "Mon, 8 Jan 2024 10:00:00 GMT"}],
+                        "update_date": "2025-02-01", "authors": "A. One and B. Two"}) + "\n")
+    out = tmp_path / "out"
+    build([snapshot], out, batch_size=100, progress=False)
+    fields = ["claim_id", "claim_type", "form", "value", "factor", "qualifier", "subject", "baseline",
+              "hardware", "metric", "dataset"]
+    want = pq.read_table(built[0] / "claims.parquet", columns=fields).to_pylist()
+    got = pq.read_table(out / "claims.parquet", columns=fields + ["text", "sentence"]).to_pylist()
+    assert [{k: r[k] for k in fields} for r in got] == want
+    assert sum("\n" in r["sentence"] for r in got) > 100
+    papers = pq.read_table(out / "papers.parquet", columns=["published"]).to_pylist()
+    assert {str(p["published"]) for p in papers} == {"2024-01-08"}
