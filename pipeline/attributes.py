@@ -50,7 +50,11 @@ def _subject_patterns():
     a = lexicon.attributes()
     verbs = regex.compile(r"(?i)\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:(?:" + a["subject"]["adverbs"] + r")\s+)*(?:"
                           + a["subject"]["verbs"] + r")\b")
-    return verbs, frozenset(a["subject"]["not_names"])
+    # unit symbols ("GB", "PFLOPS") and cue words ("Latency", "Energy") name
+    # what is measured, not the system that measures it
+    not_names = frozenset(a["subject"]["not_names"]) | frozenset(quantities.units().physical_map)
+    cue_word = regex.compile(r"(?i)(?:" + "|".join(c["pattern"] for c in lexicon.cue_rows()) + r")")
+    return verbs, not_names, cue_word
 
 
 def _is_quantity(token: str) -> bool:
@@ -143,19 +147,19 @@ def _is_name(token: str, not_names: frozenset) -> bool:
         return False
     if token in not_names or token.rstrip("s") in not_names:
         return False
-    if _NUMBERISH.fullmatch(token):
+    if _NUMBERISH.fullmatch(token) or (token[0].isdigit() and _is_quantity(token)):    # "48GB"
         return False
     return not token.lower().endswith(_adjective_suffixes())
 
 
 def subject(sentence: str, rel_start: int, exclude: list[tuple[int, int]]) -> str | None:
     """The system the claim's sentence names as doing what the claim says."""
-    verbs, not_names = _subject_patterns()
+    verbs, not_names, cue_word = _subject_patterns()
     first_plain = None
     m_by = _BY_DOING.match(sentence)
     for m in _NAME.finditer(sentence, 0, rel_start):
         tok = m["name"]
-        if not _is_name(tok, not_names):
+        if not _is_name(tok, not_names) or cue_word.fullmatch(tok):
             continue
         if any(s <= m.start() < e for s, e in exclude):
             continue

@@ -29,9 +29,14 @@ class Cue:
     pattern: regex.Pattern
 
 
+def cue_rows() -> list[dict]:
+    """The cues of cues.toml: id, type, measure, pattern."""
+    return list(resources.toml("cues.toml")["cue"])
+
+
 def _cue_rows() -> list[dict]:
     """Cues of cues.toml, plus every metric of metrics.csv as an accuracy cue."""
-    rows = list(resources.toml("cues.toml")["cue"])
+    rows = cue_rows()
     names = "|".join(r["pattern"] for r in resources.csv_rows("metrics.csv"))
     return rows + [{"id": "accuracy.metrics_csv", "type": "accuracy", "measure": "score", "pattern": names}]
 
