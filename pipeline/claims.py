@@ -26,6 +26,7 @@ _CHANGE_RIGHT = lexicon.pattern("change_right")
 _REDUCING = lexicon.pattern("reducing")
 _AVERAGE_BEFORE = lexicon.backwards(lexicon.pattern("average_before"))
 _MEAN_OF_METRIC = lexicon.pattern("mean_of_metric")
+_SCORE_VERB = lexicon.backwards(lexicon.pattern("score_verb_before"))
 _AVERAGE_AFTER = lexicon.pattern("average_after")
 _RESPECTIVELY = lexicon.pattern("respectively")
 _OUTPERFORM = lexicon.pattern("outperform")
@@ -195,12 +196,13 @@ def _factor(form: str, value: float, measure: str, worse: bool) -> float | None:
     return None
 
 
-def _bare_is_score(ctx: _Context, mention: Mention) -> bool:
+def _bare_is_score(ctx: _Context, mention: Mention, sentence: str) -> bool:
     if mention.value > 100 or mention.rule == "num.year":
         return False
     left, right = ctx.left[-40:], ctx.right[:40]
     return bool(lexicon.metric_before_value().search(left) or lexicon.metric_at_start().match(right)
-                or lexicon.dataset_after_value().match(right))
+                or lexicon.dataset_after_value().match(right)
+                or (_SCORE_VERB.search(left) and lexicon.dataset_hits(sentence)))
 
 
 def classify(text: str, span: tuple[int, int], mentions: list[Mention], paper_id: str,
@@ -327,7 +329,7 @@ def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
     elif kind == "physical":
         ctype, form = phys_type, "absolute"
     elif kind == "bare":
-        if not (score_sibling or _bare_is_score(ctx, mention)):
+        if not (score_sibling or _bare_is_score(ctx, mention, sentence)):
             return None
         ctype, form = "accuracy", "absolute"
     else:

@@ -185,6 +185,7 @@ def _backwards_patterns() -> dict:
     from pipeline import attributes, claims
     pats = {"to_left": claims._TO_LEFT, "by_left": claims._BY_LEFT, "change_left": claims._CHANGE_LEFT,
             "average_before": claims._AVERAGE_BEFORE, "sibling_end": claims._SIBLING_END,
+            "score_verb_before": claims._SCORE_VERB,
             "in_phrase": attributes._IN_PHRASE, "not_claim.before": lexicon.not_claim()[1],
             "metric_before_value": lexicon.metric_before_value().pattern}
     pats.update({f"qualifier.{q}": p for q, p in lexicon.qualifier_patterns()[0]})
