@@ -5,11 +5,12 @@ hardware rows; `pipeline/build.py` maps it over batches.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 
 import regex
 
-from . import attributes, claims, hardware, lexicon, normalize, quantities, sentences
+from . import attributes, claims, hardware, lexicon, normalize, quantities, resources, sentences
 from .config import MAX_ABSTRACT_CHARS, MAX_MENTIONS_PER_SENTENCE
 from .records import Claim, HardwareMention, Paper, Problem, Quantity
 
@@ -20,8 +21,23 @@ from .records import Claim, HardwareMention, Paper, Problem, Quantity
 # of the resource files all the same. The dollar that opens LaTeX math
 # before a number, and the one that closes a plain number ("a perplexity of
 # $5.2$ on WikiText-2", "up to $12.5\\times$"): they hid it from its context.
+# LaTeX markup and citations (resources/reading.toml).
 _BREAKS = "\n\r\t\v\f"
 _MATH_DOLLAR = regex.compile(r"\$(?:(?=\d)|(?<=\$\d[\d.,]*\$))")
+
+
+@functools.cache
+def _latex() -> regex.Pattern:
+    r = resources.toml("reading.toml")
+    alt = lambda words: "|".join(sorted(map(regex.escape, words), key=len, reverse=True))
+    return regex.compile(r"(?P<markup>\\(?:" + alt(r["markup_commands"]) + r")\{)(?P<body>[^{}$]*)\}"
+                         r"|~?\\(?:" + alt(r["dropped_commands"]) + r")\{[^{}]*\}")
+
+
+def _blank_markup(m: regex.Match) -> str:
+    if m["markup"]:
+        return " " * len(m["markup"]) + m["body"] + " "
+    return " " * len(m.group())
 
 
 def reading_copy(text: str) -> str:
@@ -29,9 +45,13 @@ def reading_copy(text: str) -> str:
 
     >>> reading_copy("up\\nto $12.5\\\\times$, a perplexity of $5.2$")
     'up to  12.5\\\\times$, a perplexity of  5.2 '
+    >>> reading_copy("\\\\textsc{Foo} beats vLLM~\\\\cite{kwon23}.")
+    '        Foo  beats vLLM              .'
     """
     if "$" in text:         # plain str tests first: most abstracts have neither
         text = _MATH_DOLLAR.sub(" ", text)
+    if "\\" in text:
+        text = _latex().sub(_blank_markup, text)
     for c in _BREAKS:
         if c in text:
             text = text.replace(c, " ")
@@ -47,9 +67,9 @@ class Extraction:
 
 
 def extract(paper: Paper) -> Extraction:
-    """The rows of one paper. Its text is read with line breaks (and the
-    dollars around a number) as spaces; the rows quote the abstract as it is
-    (claims-spec section 1)."""
+    """The rows of one paper. Its text is read with line breaks, LaTeX markup
+    and the dollars around a number as spaces (reading_copy); the rows quote
+    the abstract as it is (claims-spec section 1)."""
     read = reading_copy(paper.abstract)
     if read != paper.abstract:
         return _quoting(paper.abstract, _extract(replace(paper, abstract=read)))
