@@ -22,11 +22,12 @@ from .config import MAX_NUMBER_DIGITS
 from .gazetteer import WHOLE_TEXT, Gazetteer
 from .records import Mention
 
-_NUM = regex.compile(
-    r"(?<![\p{L}\d.,_/\-−^@#])"            # not inside a name (V100, ResNet-50) or a number
-    r"(?P<sign>[+\-−](?=\d))?"           # "+1.3%", "-11.97%"
-    r"(?P<num>(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+)"
-)
+_NUMBER = (r"(?P<sign>[+\-−](?=\d))?"           # "+1.3%", "-11.97%"
+           r"(?P<num>(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+)")
+_NUM = regex.compile(r"(?<![\p{L}\d.,_/\-−^@#])" + _NUMBER)   # not inside a name (V100, ResNet-50) or a number
+# after a quantity with its unit and a slash, a number is the next of a list
+# ("1.9x/2.3x speedups on A100/H100"), not the denominator of a fraction
+_NUM_AFTER_SLASH = regex.compile(_NUMBER)
 # scientific notation right after a number: "2.48×10−5", "3 x 10^4", "1e-3", "10^4"
 _EXPONENT = regex.compile(
     r"\s?[×x]\s?10(?:\^\{?|\*\*)(?P<a>[−\-+]?\d{1,3})\}?(?![\d.])"
@@ -202,8 +203,8 @@ def find(text: str) -> list[Mention]:
     """
     u = units()
     found: list[Mention] = []
-    pos = 0
-    while m := _NUM.search(text, pos):
+    pos, after_slash = 0, -1
+    while m := (_NUM_AFTER_SLASH.match(text, pos) if pos == after_slash else None) or _NUM.search(text, pos):
         start, end = m.start(), m.end()
         if len(m["num"]) > MAX_NUMBER_DIGITS + 4:   # a run of digits, not a quantity
             pos = end
@@ -261,6 +262,8 @@ def find(text: str) -> list[Mention]:
                           metric=unit.metric if unit else None)
         found.append(mention)
         pos = max(stop, end_u)
+        if unit is not None and text.startswith("/", text_end) and text[text_end + 1:text_end + 2].isdigit():
+            pos = after_slash = text_end + 1
     words = [w for w in _number_words(text)
              if not any(f.start < w.end and w.start < f.end for f in found)]
     found = sorted(found + _dedupe(words), key=lambda x: x.start)
