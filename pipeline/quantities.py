@@ -22,8 +22,8 @@ from .config import MAX_NUMBER_DIGITS
 from .gazetteer import WHOLE_TEXT, Gazetteer
 from .records import Mention
 
-_NUMBER = (r"(?P<sign>[+\-−](?=\d))?"           # "+1.3%", "-11.97%"
-           r"(?P<num>(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+)")
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+"    # "1,024", "2.5", ".5"
+_NUMBER = r"(?P<sign>[+\-−](?=\d))?(?P<num>" + _DIGITS + ")"     # sign: "+1.3%", "-11.97%"
 _NUM = regex.compile(r"(?<![\p{L}\d.,_/\-−^@#])" + _NUMBER)   # not inside a name (V100, ResNet-50) or a number
 # after a quantity with its unit and a slash, a number is the next of a list
 # ("1.9x/2.3x speedups on A100/H100"), not the denominator of a fraction
@@ -37,7 +37,7 @@ _EXPONENT = regex.compile(
 # a number that refers to a figure, table, equation, section or citation
 _REFERENCE = regex.compile(r"(?i)(?:\b(?:fig(?:ure)?s?|tables?|eqs?|equations?|sections?|sec|chapters?|"
                            r"appendix|steps?|lines?|refs?|algorithms?|theorems?|lemmas?)\.?\s*|\[\s*)\Z")
-_NUMBER_ONLY = regex.compile(r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+")
+_NUMBER_ONLY = regex.compile(_DIGITS)
 _LATEX_WRAP = regex.compile(r"\}?\$?")   # "$\textbf{1}\%$": skip "}" and "$" after a number
 # between a number and its unit: a space of any width, or LaTeX's ("12\\,GB", "3.5~$\\times$")
 _SPACE = regex.compile(r"(?:[ \u00a0\u2009\u202f~]|\\[,;:! ])?")
