@@ -50,11 +50,10 @@ def _subject_patterns():
     a = lexicon.attributes()
     verbs = regex.compile(r"(?i)\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:(?:" + a["subject"]["adverbs"] + r")\s+)*(?:"
                           + a["subject"]["verbs"] + r")\b")
-    # unit symbols ("GB", "PFLOPS") and cue words ("Latency", "Energy") name
-    # what is measured, not the system that measures it
+    # unit symbols ("GB", "PFLOPS") and cue words ("Latency", "Energy",
+    # lexicon.cue_word) name what is measured, not the system that measures it
     not_names = frozenset(a["subject"]["not_names"]) | frozenset(quantities.units().physical_map)
-    cue_word = regex.compile(r"(?i)(?:" + "|".join(c["pattern"] for c in lexicon.cue_rows()) + r")")
-    return verbs, not_names, cue_word
+    return verbs, not_names
 
 
 def _is_quantity(token: str) -> bool:
@@ -154,7 +153,8 @@ def _is_name(token: str, not_names: frozenset) -> bool:
 
 def subject(sentence: str, rel_start: int, exclude: list[tuple[int, int]]) -> str | None:
     """The system the claim's sentence names as doing what the claim says."""
-    verbs, not_names, cue_word = _subject_patterns()
+    verbs, not_names = _subject_patterns()
+    cue_word = lexicon.cue_word()
     first_plain = None
     m_by = _BY_DOING.match(sentence)
     for m in _NAME.finditer(sentence, 0, rel_start):

@@ -29,14 +29,9 @@ class Cue:
     pattern: regex.Pattern
 
 
-def cue_rows() -> list[dict]:
-    """The cues of cues.toml: id, type, measure, pattern."""
-    return list(resources.toml("cues.toml")["cue"])
-
-
 def _cue_rows() -> list[dict]:
     """Cues of cues.toml, plus every metric of metrics.csv as an accuracy cue."""
-    rows = cue_rows()
+    rows = list(resources.toml("cues.toml")["cue"])
     names = "|".join(r["pattern"] for r in resources.csv_rows("metrics.csv"))
     return rows + [{"id": "accuracy.metrics_csv", "type": "accuracy", "measure": "score", "pattern": names}]
 
@@ -46,6 +41,13 @@ def cues() -> tuple[Cue, ...]:
     """The cues, each with its pattern as cue_gazetteer compiled it."""
     entries = cue_gazetteer().entries
     return tuple(Cue(c["id"], c["type"], c["measure"], e.pattern) for c, e in zip(_cue_rows(), entries))
+
+
+@functools.cache
+def cue_word() -> regex.Pattern:
+    """Any cue of cues.toml, ignoring case, to fullmatch a word: "Latency",
+    "Energy" name what is measured."""
+    return regex.compile(r"(?i)(?:" + "|".join(c["pattern"] for c in resources.toml("cues.toml")["cue"]) + r")")
 
 
 @functools.cache
