@@ -196,19 +196,19 @@ def _factor(form: str, value: float, measure: str, worse: bool) -> float | None:
     return None
 
 
-def _bare_is_score(ctx: _Context, mention: Mention, sentence: str) -> bool:
+def _bare_is_score(ctx: _Context, mention: Mention, on_benchmark: bool) -> bool:
     if mention.value > 100 or mention.rule == "num.year":
         return False
     left, right = ctx.left[-40:], ctx.right[:40]
     return bool(lexicon.metric_before_value().search(left) or lexicon.metric_at_start().match(right)
                 or lexicon.dataset_after_value().match(right)
-                or (_SCORE_VERB.search(left) and lexicon.dataset_hits(sentence)))
+                or (on_benchmark and _SCORE_VERB.search(left)))
 
 
 def classify(text: str, span: tuple[int, int], mentions: list[Mention], paper_id: str,
-             on_hardware: bool = False) -> list[Claim]:
+             on_hardware: bool = False, on_benchmark: bool = False) -> list[Claim]:
     """Claims among the mentions of one sentence `text[span[0]:span[1]]`;
-    `on_hardware` tells that the sentence names a device."""
+    `on_hardware`, `on_benchmark`: the sentence names a device, a benchmark."""
     groups: dict = {}
     for m in mentions:
         groups.setdefault(m.list_id if m.list_id is not None else f"solo{m.start}", []).append(m)
@@ -241,7 +241,7 @@ def classify(text: str, span: tuple[int, int], mentions: list[Mention], paper_id
             claim = _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
                            changed_before=bool(sibling and prev[2].form in ("delta", "percent")),
                            score_sibling=bool(sibling and prev[2].claim_type == "accuracy"), side=side,
-                           on_hardware=on_hardware)
+                           on_hardware=on_hardware, on_benchmark=on_benchmark)
             if claim:
                 claim.list_pos, claim.list_len = group.index(mention), len(group)
                 if prev is not None and claim.qualifier is None and prev[2].qualifier == "up_to" \
@@ -275,7 +275,7 @@ def _cue_of(claim_type: str) -> lexicon.Cue:
 
 def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
            changed_before: bool = False, score_sibling: bool = False, side: str | None = None,
-           on_hardware: bool = False) -> Claim | None:
+           on_hardware: bool = False, on_benchmark: bool = False) -> Claim | None:
     kind = mention.kind
     if mention.rule in NEVER_CLAIMS:
         return None
@@ -329,7 +329,7 @@ def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
     elif kind == "physical":
         ctype, form = phys_type, "absolute"
     elif kind == "bare":
-        if not (score_sibling or _bare_is_score(ctx, mention, sentence)):
+        if not (score_sibling or _bare_is_score(ctx, mention, on_benchmark)):
             return None
         ctype, form = "accuracy", "absolute"
     else:

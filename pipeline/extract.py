@@ -119,7 +119,7 @@ def _extract(paper: Paper) -> Extraction:
                 paper.paper_id))
             continue
         on_hardware = any(span[0] <= h.char_start < span[1] for h in hw)
-        found = claims.classify(text, span, inside, paper.paper_id, on_hardware)
+        found = claims.classify(text, span, inside, paper.paper_id, on_hardware, on_benchmark=bool(named))
         attributes.attach(found, text, span, hw, named)
         last_baseline = attributes.carry_baseline(found, last_baseline)
         last_dataset = attributes.carry_dataset(found, named, last_dataset)
