@@ -9,10 +9,16 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SHARED = ROOT.parent / "shared"
 
 
+def raw_papers() -> list:
+    """Every entry of the raw files, as read (RawPaper; a paper in several files comes once per file)."""
+    from pipeline.ingest import discover, read_file
+    from pipeline.records import RawPaper
+    return [r for f in discover([ROOT / "data" / "raw"]) for r in read_file(f) if isinstance(r, RawPaper)]
+
+
 def raw_abstracts() -> list[str]:
     """Every abstract of the raw files, as read."""
-    from pipeline.ingest import discover, read_file
-    return [r.abstract for f in discover([ROOT / "data" / "raw"]) for r in read_file(f) if hasattr(r, "abstract")]
+    return [r.abstract for r in raw_papers()]
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from pipeline import evaluate
 from pipeline.build import build
 from pipeline.schemas import schema
 
-from .conftest import ROOT
+from .conftest import ROOT, raw_papers
 
 # Regression guard: raised as the extractors improve (issue 3).
 TYPED_F1_FLOOR = 0.94
@@ -126,23 +126,19 @@ def test_the_raw_files_as_an_arxiv_snapshot_give_the_same_claims(built, tmp_path
     the same claims, quoted with their line breaks, dated by version 1."""
     import textwrap
 
-    from pipeline.ingest import discover, read_file
-    from pipeline.records import RawPaper
-
     snapshot = tmp_path / "arxiv-metadata-oai-snapshot.json"
     with open(snapshot, "w") as f:
         seen = set()
-        for path in discover([ROOT / "data" / "raw"]):
-            for r in read_file(path):
-                if isinstance(r, RawPaper) and r.title not in seen:
-                    seen.add(r.title)
-                    f.write(json.dumps({
-                        "id": f"2401.{len(seen):05d}",
-                        "title": textwrap.fill(r.title, 70, break_on_hyphens=False).replace("\n", "\n  "),
-                        "abstract": "  " + textwrap.fill(r.abstract, 80, break_long_words=False,
-                                                         break_on_hyphens=False) + "\n",
-                        "versions": [{"version": "v1", "created": "Mon, 8 Jan 2024 10:00:00 GMT"}],
-                        "update_date": "2025-02-01", "authors": "A. One and B. Two"}) + "\n")
+        for r in raw_papers():
+            if r.title not in seen:
+                seen.add(r.title)
+                f.write(json.dumps({
+                    "id": f"2401.{len(seen):05d}",
+                    "title": textwrap.fill(r.title, 70, break_on_hyphens=False).replace("\n", "\n  "),
+                    "abstract": "  " + textwrap.fill(r.abstract, 80, break_long_words=False,
+                                                     break_on_hyphens=False) + "\n",
+                    "versions": [{"version": "v1", "created": "Mon, 8 Jan 2024 10:00:00 GMT"}],
+                    "update_date": "2025-02-01", "authors": "A. One and B. Two"}) + "\n")
     out = tmp_path / "out"
     build([snapshot], out, batch_size=100, progress=False)
     fields = ["claim_id", "claim_type", "form", "value", "factor", "qualifier", "subject", "baseline",
