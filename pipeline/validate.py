@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from . import resources
+from . import lexicon, resources
 from .errors import ResourceError, TableValidationError
 from .schemas import to_arrow, vocabularies
 
@@ -133,6 +133,9 @@ def _derived(table: str, df: pd.DataFrame, rows: list[dict], abstracts: dict[str
         df["_scope_ok"] = scoped | (df["metric"].isna() & df["dataset"].isna())
         plain = df["unit"].isna() | df["unit"].isin(["x", "%", "points"])
         df["_unit_normalized"] = plain | df["value_si"].notna() | has_factor
+        # a score in % is at most 100, but an error can be more (MAPE, WER with insertions)
+        errors = [m.name for m in lexicon.metrics() if m.lower_is_better]
+        df["_capped_at_100"] = ~df["metric"].isin(errors)
     return df
 
 

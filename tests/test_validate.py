@@ -45,3 +45,15 @@ def test_cross_field_rules():
 def test_empty_papers_table_stops_the_build():
     with pytest.raises(TableValidationError):
         validate("papers", [], {})
+
+
+@pytest.mark.parametrize("metric,kept", [("mAP", False), (None, False), ("MAPE", True), ("word error rate", True)])
+def test_a_score_in_percent_is_at_most_100_but_an_error_may_be_more(metric, kept):
+    """An absolute accuracy in % above 100 is rejected, unless its metric is an
+    error (lower is better): "a 1103.54% MAPE on formation energies" is real."""
+    rows = good_claims()
+    rows[1].update(value=138.2, metric=metric)      # the "38.2% mAP" row
+    out = validate("claims", rows, {PAPER.paper_id: ABSTRACT})
+    assert len(out.good) == 1 + kept
+    if not kept:
+        assert "expect_column_values_to_be_between(value)" in out.rejected[0]["reason"]
