@@ -23,6 +23,7 @@ FALLBACK_TO_FIRST_NAME = True
 # the claim was measured on, not who makes it.
 _IN_PHRASE = lexicon.backwards(lexicon.pattern("in_phrase"))
 _RESPECTIVELY = lexicon.pattern("respectively")
+_RETAINED_SHARE = lexicon.pattern("retained_share")
 _TRAILING_WORDS = lexicon.pattern("trailing_words")
 _EMPTY_PHRASE = lexicon.pattern("empty_phrase")
 _EXAMPLES_INTRO = lexicon.pattern("examples_intro")
@@ -89,6 +90,18 @@ def baseline_phrases(sentence: str) -> list[tuple[int, int]]:
     phrases, _, _ = _baseline_patterns()
     return [m.span() for i, m in phrases.finditer(sentence)
             if i == 1 or not _PURE_NUMBER.match(sentence, m.start())]
+
+
+def reference_of_share(sentence: str, rel_end: int) -> tuple[str, int, int] | None:
+    """The reference whose quality a share of it keeps: "97.7% of GPT-4's
+    performance" -> GPT-4, "95% of the accuracy of full fine-tuning" -> full
+    fine-tuning; None when the share names none ("99% of its original accuracy")."""
+    m = _RETAINED_SHARE.match(sentence[rel_end:])
+    if m is None:
+        return None
+    if m["whose"]:
+        return m["whose"], rel_end + m.start("whose"), rel_end + m.end("whose")
+    return _noun_phrase(sentence, rel_end + m.end()) if m["of"] else None
 
 
 def baseline(sentence: str, rel_start: int, rel_end: int, list_pos: int, list_len: int,
@@ -248,7 +261,10 @@ def attach(claims: list[Claim], text: str, span: tuple[int, int],
     phrases = baseline_phrases(sentence) if claims else []
     for c in claims:
         rs, re_ = c.char_start - span[0], c.char_end - span[0]
-        b = baseline(sentence, rs, re_, c.list_pos, c.list_len, absolute=c.form == "absolute", phrases=phrases)
+        # a score, or the share it keeps of a reference's (which names the baseline)
+        score = c.form == "absolute" or (c.claim_type == "accuracy" and c.form == "fraction")
+        b = (score and c.form == "fraction" and reference_of_share(sentence, re_)) \
+            or baseline(sentence, rs, re_, c.list_pos, c.list_len, absolute=score, phrases=phrases)
         exclude = list(hw_spans)
         baseline_span = None
         if b:

@@ -27,6 +27,7 @@ _REDUCING = lexicon.pattern("reducing")
 _AVERAGE_BEFORE = lexicon.backwards(lexicon.pattern("average_before"))
 _MEAN_OF_METRIC = lexicon.pattern("mean_of_metric")
 _SCORE_VERB = lexicon.backwards(lexicon.pattern("score_verb_before"))
+_RETAINED_SHARE = lexicon.pattern("retained_share")
 _AVERAGE_AFTER = lexicon.pattern("average_after")
 _RESPECTIVELY = lexicon.pattern("respectively")
 _OUTPERFORM = lexicon.pattern("outperform")
@@ -320,8 +321,8 @@ def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
             if form == "fraction" and not lexicon.share_of(cue).match(ctx.right) \
                     and not _TO_LEFT.search(ctx.left):
                 return None
-        elif ctype == "accuracy":
-            form = "absolute"
+        elif ctype == "accuracy" and _RETAINED_SHARE.match(ctx.right):
+            form = "fraction"      # "97.7% of GPT-4's performance"
         else:
             form = "absolute"
     elif kind == "points":
@@ -340,7 +341,7 @@ def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
     if ctype == "accuracy":
         metric = (lexicon.metric_by_name().get(mention.metric.lower()) if mention.metric else None) \
             or _metric_near(sentence, rel_pos)
-        if kind in ("percent", "points") or (kind == "physical" and ctype == "accuracy"):
+        if form == "absolute" and (kind in ("percent", "points") or kind == "physical"):
             changed = _CHANGE_LEFT.search(ctx.left[-50:]) or _CHANGE_RIGHT.match(ctx.right) \
                 or mention.sign in ("+", "-", "−") or changed_before
             if changed:
