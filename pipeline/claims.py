@@ -357,7 +357,9 @@ def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
         worse = bool(lexicon.worse_pattern().search(near)) and not _REDUCING.search(ctx.left[-40:])
         factor = _factor(form, mention.value, measure, worse)
         factor_max = _factor(form, mention.value_max, measure, worse) if mention.value_max is not None else None
-        if factor is not None and factor_max is not None and factor_max < factor:
+        if factor is None:
+            return None     # no finite factor: "compute taking nearly 0% of runtime" is a share, no gain
+        if factor_max is not None and factor_max < factor:
             factor, factor_max = factor_max, factor
     return Claim(
         paper_id=paper_id, char_start=mention.start, char_end=mention.end, text=mention.text,

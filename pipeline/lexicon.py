@@ -58,8 +58,11 @@ def cue_gazetteer() -> Gazetteer:
 
 @functools.cache
 def not_claim() -> tuple[regex.Pattern, regex.Pattern]:
+    """(after, before): what marks a number as a setting, a count or the share
+    of a breakdown when written right after it, or right before it."""
     nc = resources.toml("cues.toml")["not_claim"]
-    return regex.compile(r"(?i)\A\s*" + nc["after"]), backwards(regex.compile(r"(?i)" + nc["before"]))
+    return (regex.compile(r"(?i)\A\s*(?:" + nc["after"] + "|" + nc["breakdown_after"] + ")"),
+            backwards(regex.compile(r"(?i)(?:" + nc["before"] + "|" + nc["breakdown_before"] + r")\Z")))
 
 
 @functools.cache

@@ -99,16 +99,28 @@ def test_failed_table_expectation_keeps_previous_tables(tmp_path):
     assert not list(tmp_path.glob(".building-*"))
 
 
-def test_rejected_rows_come_in_input_order_whatever_the_batches(tmp_path):
+def test_rejected_rows_come_in_input_order_whatever_the_batches(tmp_path, monkeypatch):
     """Input problems, rows failing validation and extraction problems are
     ordered by where they are in the input, so batch size (which the number
-    of workers changes) does not change the rejected table."""
+    of workers changes) does not change the rejected table. Extraction is
+    made to give a bad row (a negative factor) for the claims of two papers."""
+    import pipeline.build
+
+    real = pipeline.build.extract
+
+    def extract_badly(paper):
+        out = real(paper)
+        for c in out.claims if "Bad" in paper.title else ():
+            c.factor = -1.0
+        return out
+
+    monkeypatch.setattr(pipeline.build, "extract", extract_badly)
     lines = [json.dumps({"title": "A fast paper", "abstract": "Our kernel is 2.1x faster than FlashAttention."}),
              '{"title": "broken JSON',
-             json.dumps({"title": "A share", "abstract": "With offloading, compute takes nearly 0% of runtime."}),
+             json.dumps({"title": "Bad one", "abstract": "It cuts memory by 4x over FP16."}),
              json.dumps({"title": "No abstract"}),
              json.dumps({"title": "Too many", "abstract": "We report " + ", ".join(f"{i}.5%" for i in range(60)) + "."}),
-             json.dumps({"title": "Another share", "abstract": "It reaches 105% of full KV cache performance."})]
+             json.dumps({"title": "Bad two", "abstract": "It is 3x faster than vLLM."})]
     src = tmp_path / "mixed.jsonl"
     src.write_text("\n".join(lines) + "\n")
     tables = []
