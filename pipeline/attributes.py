@@ -24,6 +24,7 @@ FALLBACK_TO_FIRST_NAME = True
 _IN_PHRASE = lexicon.backwards(lexicon.pattern("in_phrase"))
 _RESPECTIVELY = lexicon.pattern("respectively")
 _RETAINED_SHARE = lexicon.pattern("retained_share")
+_MULTIPLE_OF = lexicon.pattern("multiple_of")
 _TRAILING_WORDS = lexicon.pattern("trailing_words")
 _EMPTY_PHRASE = lexicon.pattern("empty_phrase")
 _EXAMPLES_INTRO = lexicon.pattern("examples_intro")
@@ -92,11 +93,13 @@ def baseline_phrases(sentence: str) -> list[tuple[int, int]]:
             if i == 1 or not _PURE_NUMBER.match(sentence, m.start())]
 
 
-def reference_of_share(sentence: str, rel_end: int) -> tuple[str, int, int] | None:
-    """The reference whose quality a share of it keeps: "97.7% of GPT-4's
+def reference_of(sentence: str, rel_end: int, pattern: regex.Pattern) -> tuple[str, int, int] | None:
+    """The system a share or multiple names right after it (`pattern`:
+    context.toml retained_share or multiple_of): "97.7% of GPT-4's
     performance" -> GPT-4, "95% of the accuracy of full fine-tuning" -> full
-    fine-tuning; None when the share names none ("99% of its original accuracy")."""
-    m = _RETAINED_SHARE.match(sentence[rel_end:])
+    fine-tuning, "3.2x the throughput of TGI" -> TGI; None when it names
+    none ("99% of its original accuracy")."""
+    m = pattern.match(sentence[rel_end:])
     if m is None:
         return None
     if m["whose"]:
@@ -263,7 +266,8 @@ def attach(claims: list[Claim], text: str, span: tuple[int, int],
         rs, re_ = c.char_start - span[0], c.char_end - span[0]
         # a score, or the share it keeps of a reference's (which names the baseline)
         score = c.form == "absolute" or (c.claim_type == "accuracy" and c.form == "fraction")
-        b = (score and c.form == "fraction" and reference_of_share(sentence, re_)) \
+        b = (score and c.form == "fraction" and reference_of(sentence, re_, _RETAINED_SHARE)) \
+            or (c.factor is not None and c.form in ("factor", "fraction") and reference_of(sentence, re_, _MULTIPLE_OF)) \
             or baseline(sentence, rs, re_, c.list_pos, c.list_len, absolute=score, phrases=phrases)
         exclude = list(hw_spans)
         baseline_span = None

@@ -37,6 +37,7 @@ _NEAR_GAP = lexicon.pattern("near_gap")
 _COORDINATED = lexicon.pattern("coordinated")
 _SIBLING_GAP = lexicon.pattern("sibling_gap")
 _SIBLING_END = lexicon.backwards(lexicon.pattern("sibling_end"))
+_APPOSITIVE_GAP = lexicon.pattern("appositive_gap")
 
 
 @dataclass
@@ -239,6 +240,9 @@ def classify(text: str, span: tuple[int, int], mentions: list[Mention], paper_id
                 and not any(prev[0].end <= o.start and o.end <= mention.start for o in mentions)
             if sibling and (cue is None or side in ("right_far", "left_far")):
                 cue, side = prev[1], "sibling"
+            elif (cue is None or side in ("right_far", "left_far")) and (
+                    appositive := _appositive_change(text, prev, mention)):
+                cue, side = appositive, "appositive"
             claim = _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
                            changed_before=bool(sibling and prev[2].form in ("delta", "percent")),
                            score_sibling=bool(sibling and prev[2].claim_type == "accuracy"), side=side,
@@ -251,6 +255,17 @@ def classify(text: str, span: tuple[int, int], mentions: list[Mention], paper_id
                 out.append(claim)
                 prev = (mention, cue, claim)
     return out
+
+
+def _appositive_change(text: str, prev: tuple | None, mention: Mention) -> lexicon.Cue | None:
+    """The cue of a change written in apposition to the absolute figure it
+    changes: "Peak memory drops to 12 GB, a 7.4x reduction" -> memory."""
+    if prev is None or mention.kind not in ("factor", "percent"):
+        return None
+    relative = lexicon.relative_of().get(prev[2].claim_type)
+    if relative is None or not _APPOSITIVE_GAP.match(text[prev[0].end:mention.start]):
+        return None
+    return _cue_of(relative)
 
 
 def _coordinated(text: str, prev: Mention, mention: Mention) -> bool:

@@ -44,6 +44,12 @@ def cues() -> tuple[Cue, ...]:
 
 
 @functools.cache
+def relative_of() -> dict[str, str]:
+    """Absolute claim type -> the relative type of a change of it (cues.toml)."""
+    return dict(resources.toml("cues.toml")["relative_of"])
+
+
+@functools.cache
 def cue_word() -> regex.Pattern:
     """Any cue of cues.toml, ignoring case, to fullmatch a word: "Latency",
     "Energy" name what is measured."""
