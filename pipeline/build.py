@@ -356,8 +356,7 @@ def _progress(total: int, enabled: bool):
 
 
 def build(inputs: list[Path], out_dir: Path, batch_size: int | None = None, workers: int | None = 1,
-          progress: bool | None = None, data_docs: bool = False,
-          on_batch: Callable[[BatchResult], None] | None = None) -> Report:
+          progress: bool | None = None, data_docs: bool = False) -> Report:
     """The tables of `inputs` in out_dir. batch_size None: planned (see plan);
     workers None: every core."""
     start = time.perf_counter()
@@ -376,8 +375,6 @@ def build(inputs: list[Path], out_dir: Path, batch_size: int | None = None, work
                     writers.write(t, result.tables[t])
                 if bar:
                     bar.update(result.extracted["papers"])
-                if on_batch:
-                    on_batch(result)
             report.require_papers(inputs)
             report.written = dict(writers.counts)
     finally:

@@ -32,7 +32,6 @@ _AVERAGE_AFTER = lexicon.pattern("average_after")
 _RESPECTIVELY = lexicon.pattern("respectively")
 _OUTPERFORM = lexicon.pattern("outperform")
 _EFFICIENCY_CHANGE = lexicon.pattern("efficiency_change")
-_SHARE_RIGHT = lexicon.pattern("share_right")
 _NEAR_GAP = lexicon.pattern("near_gap")
 _COORDINATED = lexicon.pattern("coordinated")
 _SIBLING_GAP = lexicon.pattern("sibling_gap")
@@ -321,7 +320,7 @@ def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
             return None
         ctype = cue.type
         change_words = _EFFICIENCY_CHANGE.search(ctx.left[-50:] + " # " + ctx.right[:50])
-        changed = change_words or _SHARE_RIGHT.match(ctx.right) or _TO_LEFT.search(ctx.left)
+        changed = change_words or _OF_RIGHT.match(ctx.right) or _TO_LEFT.search(ctx.left)
         if ctype == "throughput" and change_words:
             ctype = "speedup"   # "improves GPU utilization by 20%": a relative gain of a rate
         if ctype in relative and not changed:
