@@ -303,7 +303,12 @@ def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
             return None
     measure = cue.measure if cue else "rate"
     if kind == "factor":
-        ctype = cue.type if cue and cue.type in relative else ("speedup" if not cue or cue.type != "accuracy" else "accuracy")
+        if cue and cue.type in relative:
+            ctype = cue.type
+        elif cue and cue.type == "accuracy":
+            ctype = cue.factor_type if cue.factor_type and not on_benchmark else "accuracy"
+        else:
+            ctype = "speedup"
         form = "factor"
     elif kind == "fraction":
         if not cue or cue.type not in relative:

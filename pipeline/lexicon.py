@@ -27,6 +27,7 @@ class Cue:
     type: str
     measure: str
     pattern: regex.Pattern
+    factor_type: str | None = None
 
 
 def _cue_rows() -> list[dict]:
@@ -40,7 +41,8 @@ def _cue_rows() -> list[dict]:
 def cues() -> tuple[Cue, ...]:
     """The cues, each with its pattern as cue_gazetteer compiled it."""
     entries = cue_gazetteer().entries
-    return tuple(Cue(c["id"], c["type"], c["measure"], e.pattern) for c, e in zip(_cue_rows(), entries))
+    return tuple(Cue(c["id"], c["type"], c["measure"], e.pattern, c.get("factor_type"))
+                 for c, e in zip(_cue_rows(), entries))
 
 
 @functools.cache
