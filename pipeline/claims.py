@@ -150,12 +150,18 @@ def _qualifier(ctx: _Context, mention: Mention) -> str | None:
 
 
 def _metric_near(sentence: str, rel: int) -> lexicon.Metric | None:
+    """The metric named nearest a score, within 80 characters; one in the
+    score's own comma-delimited phrase first ("boost extraction accuracy by
+    44.2%, cut hallucinations by 22.5%": accuracy, though "hallucinations" is nearer)."""
     best = None
     for start, _, met in lexicon.sentence_metrics(sentence):
         d = abs(start - rel)
-        if best is None or d < best[0] or (d == best[0] and len(met.name) > len(best[1].name)):
-            best = (d, met)
-    return best[1] if best and best[0] < 80 else None
+        if d >= 80:
+            continue
+        rank = (d + (80 if "," in sentence[min(start, rel):max(start, rel)] else 0), -len(met.name))
+        if best is None or rank < best[0]:
+            best = (rank, met)
+    return best[1] if best else None
 
 
 def _direction(ctx: _Context, mention: Mention, metric: lexicon.Metric | None) -> str:
@@ -164,7 +170,8 @@ def _direction(ctx: _Context, mention: Mention, metric: lexicon.Metric | None) -
     if mention.sign == "+":
         return "increase"
     pats = lexicon.direction_patterns()
-    near = ctx.left[-45:] + " | " + ctx.right[:45]
+    # words after the number count up to a comma: "by 44.2%, cut hallucinations" is the next phrase
+    near = ctx.left[-45:] + " | " + ctx.right[:45].split(",", 1)[0]
     dec = list(pats["decrease"].finditer(near))
     inc = list(pats["increase"].finditer(near))
     centre = len(ctx.left[-45:])
