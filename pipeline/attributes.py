@@ -179,7 +179,10 @@ def subject(sentence: str, rel_start: int, exclude: list[tuple[int, int]]) -> st
             continue
         if any(s <= m.start() < e for s, e in exclude):
             continue
-        strong = any(c.isupper() for c in tok[1:]) or any(c.isdigit() for c in tok) or "-" in tok
+        # a hyphen marks a name ("Flash-LLM", "Ladder-residual"), but not in
+        # the capitalised first word of a sentence ("Ontology-aligned prompts")
+        strong = any(c.isupper() for c in tok[1:]) or any(c.isdigit() for c in tok) \
+            or ("-" in tok and m.start() > 0)
         if not strong and m.start() > 0 and not tok[0].isupper():
             continue
         if verbs.match(sentence, m.end()):
