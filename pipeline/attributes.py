@@ -14,7 +14,7 @@ from .gazetteer import Gazetteer
 from .records import Claim, HardwareMention
 
 _NAME = regex.compile(
-    r"(?<![\p{L}\d\-])(?P<name>[\p{L}\d][\p{L}\d]*(?:[-+_.^{}/][\p{L}\d{}]+)*)(?:'s|’s)?(?![\p{L}\d\-])")
+    r"(?<![\p{L}\d\-])(?P<name>[\p{L}\d][\p{L}\d]*(?:[-+_.^{}/][\p{L}\d{}]+)*\+*)(?:'s|’s)?(?![\p{L}\d\-])")
 # Without a verb after it, the first name-like token of a sentence is still
 # the best guess at its subject (dev gold: subject accuracy 0.76 with, 0.73
 # without).
@@ -55,7 +55,8 @@ def _subject_patterns():
     # unit symbols ("GB", "PFLOPS") and cue words ("Latency", "Energy",
     # lexicon.cue_word) name what is measured, not the system that measures it
     not_names = frozenset(a["subject"]["not_names"]) | frozenset(quantities.units().physical_map)
-    return verbs, not_names
+    merit_of = lexicon.backwards(regex.compile(r"(?i)\b(?:" + a["subject"]["merit_of"] + r")\s+\Z"))
+    return verbs, not_names, merit_of
 
 
 def _is_quantity(token: str) -> bool:
@@ -169,7 +170,7 @@ def _is_name(token: str, not_names: frozenset) -> bool:
 
 def subject(sentence: str, rel_start: int, exclude: list[tuple[int, int]]) -> str | None:
     """The system the claim's sentence names as doing what the claim says."""
-    verbs, not_names = _subject_patterns()
+    verbs, not_names, merit_of = _subject_patterns()
     cue_word = lexicon.cue_word()
     first_plain = None
     m_by = _BY_DOING.match(sentence)
@@ -185,7 +186,7 @@ def subject(sentence: str, rel_start: int, exclude: list[tuple[int, int]]) -> st
             or ("-" in tok and m.start() > 0)
         if not strong and m.start() > 0 and not tok[0].isupper():
             continue
-        if verbs.match(sentence, m.end()):
+        if verbs.match(sentence, m.end()) or merit_of.search(sentence, max(0, m.start() - 40), m.start()):
             return tok
         if m_by and m_by.start("n") == m.start():
             return tok
