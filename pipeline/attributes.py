@@ -32,6 +32,10 @@ _NUMBERISH = regex.compile(r"[\d.,]+\w?")
 _BY_DOING = lexicon.pattern("by_doing")
 _LEADING_COMPARISON = lexicon.pattern("leading_comparison")
 _PURE_NUMBER = lexicon.pattern("pure_number")
+_COMMA_BEFORE_PARTICIPLE = lexicon.backwards(lexicon.pattern("comma_before_participle"))
+# "matching the performance of X", "that of X": the baseline is X
+_FIGURE_OF = regex.compile(r"(?i)(?:that|those|the (?:performance|accuracy|quality|results?|speed|throughput|efficiency|latency|convergence)) of ")
+_BY_FIGURE = regex.compile(r"(?i)\s+by\s+(?:\S+\s+){0,2}?\d")
 _SPLIT_LIST = regex.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+")
 
 
@@ -72,7 +76,7 @@ def _noun_phrase(sentence: str, pos: int, allow_commas: bool = False) -> tuple[s
     np = (rest[:m.start()] if m else rest).rstrip(" ,.")
     np = _TRAILING_WORDS.sub("", np)
     np = np.strip().rstrip(".")
-    if np.lower().startswith(("that of ", "those of ")):
+    if _FIGURE_OF.match(np):
         trim = np.index(" of ") + 4
         np, pos = np[trim:], pos + trim
     words = np.split()
@@ -108,6 +112,17 @@ def reference_of(sentence: str, rel_end: int, pattern: regex.Pattern) -> tuple[s
     return _noun_phrase(sentence, rel_end + m.end()) if m["of"] else None
 
 
+def _participle_after_comma(sentence: str, phrase: tuple[int, int]) -> bool:
+    """", surpassing X": a comparing participle that opens a phrase after a
+    comma, and whose comparison has no figure of its own (", surpassing X by
+    2.4%" compares the 2.4%)."""
+    if not sentence[phrase[0]:phrase[1]].rstrip().lower().endswith("ing") \
+            or not _COMMA_BEFORE_PARTICIPLE.search(sentence, max(0, phrase[0] - 30), phrase[0]):
+        return False
+    np = _noun_phrase(sentence, phrase[1])
+    return np is not None and not _BY_FIGURE.match(sentence, np[2])
+
+
 def baseline(sentence: str, rel_start: int, rel_end: int, list_pos: int, list_len: int,
              absolute: bool = False, phrases: list[tuple[int, int]] | None = None):
     """The baseline of a claim at [rel_start, rel_end) in `sentence`, with its span.
@@ -116,16 +131,17 @@ def baseline(sentence: str, rel_start: int, rel_end: int, list_pos: int, list_le
     faster ... compared to X") is preferred; one before it ("outperforms X by
     2x") otherwise. A sentence opening with "Compared to X," compares
     every claim in it with X. An absolute value takes a baseline only from a
-    phrase before it ("surpasses X with an accuracy of 50.9%").
+    phrase before it ("surpasses X with an accuracy of 50.9%") or from a
+    participle after a comma ("reaches 0.78, surpassing X").
     `phrases`: baseline_phrases(sentence), when already found.
     """
     if phrases is None:
         phrases = baseline_phrases(sentence)
     cands = [p for p in phrases if not rel_start <= p[0] < rel_end]
-    after = [p for p in cands if p[0] >= rel_end]
+    after = [p for p in cands if p[0] >= rel_end and (not absolute or _participle_after_comma(sentence, p))]
     before = [p for p in cands if p[1] <= rel_start]
     chosen_end = None
-    if after and not absolute:
+    if after:
         chosen_end = after[0][1]
     elif before and rel_start - before[-1][1] < 100:
         chosen_end = before[-1][1]
@@ -294,9 +310,11 @@ def carry_baseline(claims: list[Claim], previous: str | None) -> str | None:
     sentence before it ("X outperforms Y ... . It is also 7x faster"): its
     relative claims take the baseline last named. Returns the baseline to
     carry on."""
-    named = [c.baseline for c in claims if c.baseline]
+    named = [c.baseline for c in claims if c.baseline and (c.factor is not None or c.form in ("delta", "percent"))]
     if named:
         return named[-1]
+    if any(c.baseline for c in claims):
+        return None      # a score's baseline ("reaches 99%, matching X") is no comparison to go on with
     if previous:
         for c in claims:
             if c.factor is not None or c.form == "delta":
