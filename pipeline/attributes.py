@@ -35,6 +35,7 @@ _PURE_NUMBER = lexicon.pattern("pure_number")
 _COMMA_BEFORE_PARTICIPLE = lexicon.backwards(lexicon.pattern("comma_before_participle"))
 # "matching the performance of X", "that of X": the baseline is X
 _FIGURE_OF = regex.compile(r"(?i)(?:that|those|the (?:performance|accuracy|quality|results?|speed|throughput|efficiency|latency|convergence)) of ")
+_OPEN_BRACKET = regex.compile(r"\s*\(\s*")
 _BY_FIGURE = regex.compile(r"(?i)\s+by\s+(?:\S+\s+){0,2}?\d")
 _SPLIT_LIST = regex.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+")
 
@@ -254,6 +255,10 @@ def dataset(sentence: str, rel: int, rel_end: int | None,
         right_after = [f for f in found if f[1] < m.end() <= f[2] or f[2] == m.end()]
         if right_after:
             return right_after[0]
+    # "CIFAR-100 (91.7%), Flowers (98.8%)": the score in brackets after its benchmark
+    bracketed = [f for f in found if f[2] <= rel and _OPEN_BRACKET.fullmatch(sentence, f[2], rel)]
+    if bracketed:
+        return bracketed[-1]
     score = lambda f: (f[1] - rel) if f[1] >= rel else (rel - f[1]) * 1.5
     return min(found, key=score) if found else None
 

@@ -209,7 +209,7 @@ def _bare_is_score(ctx: _Context, mention: Mention, on_benchmark: bool) -> bool:
         return False
     left, right = ctx.left[-40:], ctx.right[:40]
     return bool(lexicon.metric_before_value().search(left) or lexicon.metric_at_start().match(right)
-                or lexicon.dataset_after_value().match(right)
+                or lexicon.dataset_after_value().match(right) or lexicon.dataset_before_bracket().search(left)
                 or (on_benchmark and _SCORE_VERB.search(left)))
 
 
@@ -242,15 +242,18 @@ def classify(text: str, span: tuple[int, int], mentions: list[Mention], paper_id
                 cue2, side2 = pick_cue(ctx, mention)
                 if cue2 is not None:
                     cue, side = cue2, side2
+            # a parallel phrase: no claimable quantity between ("[15]", "MATH 500" do not count)
             sibling = prev is not None and _sibling(text, prev[0], mention) \
-                and not any(prev[0].end <= o.start and o.end <= mention.start for o in mentions)
+                and not any(prev[0].end <= o.start and o.end <= mention.start and o.rule not in NEVER_CLAIMS
+                            for o in mentions)
             if sibling and (cue is None or side in ("right_far", "left_far")):
                 cue, side = prev[1], "sibling"
             elif (cue is None or side in ("right_far", "left_far")) and (
                     appositive := _appositive_change(text, prev, mention)):
                 cue, side = appositive, "appositive"
             claim = _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
-                           changed_before=bool(sibling and prev[2].form in ("delta", "percent")),
+                           changed_before=bool(sibling and prev[2].form in ("delta", "percent")
+                                                  and (mention.sign or not prev[0].sign)),
                            score_sibling=bool(sibling and prev[2].claim_type == "accuracy"), side=side,
                            on_hardware=on_hardware, on_benchmark=on_benchmark)
             if claim:
@@ -323,11 +326,16 @@ def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
         ctype, form = cue.type, "fraction"
     elif kind == "percent":
         weak = cue is None or side in ("right_far", "left_far")
-        if weak and lexicon.dataset_after_value().match(ctx.right):
-            cue = _cue_of("accuracy")          # "10.1% on MMLU": a score of that benchmark
+        if weak and (lexicon.dataset_after_value().match(ctx.right)
+                     or lexicon.dataset_before_bracket().search(ctx.left[-40:])):
+            cue = _cue_of("accuracy")          # "10.1% on MMLU", "GSM8K (90.8%)": a score of that benchmark
         elif weak and _OUTPERFORM.search(ctx.left[-60:]):
             # "outperforms X by 28%": on a named processor a speed-up, else a score
             cue = _cue_of("speedup" if on_hardware else "accuracy")
+        elif weak and _RETAINED_SHARE.match(ctx.right):
+            cue = _cue_of("accuracy")          # "preserving 98.4% of the original model's capabilities"
+        elif cue is None and on_benchmark and _BY_LEFT.search(ctx.left):
+            cue = _cue_of("accuracy")          # "improvements on Sports-1M ... by 5.3%": a gain on a benchmark
         if not cue:
             return None
         ctype = cue.type

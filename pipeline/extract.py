@@ -95,12 +95,12 @@ def _extract(paper: Paper) -> Extraction:
             f"abstract of {len(text)} characters exceeds {MAX_ABSTRACT_CHARS}; not extracted",
             paper.paper_id)])
     hw = hardware.find(paper.paper_id, text)
-    # a number inside a device's name ("RTX 4090", "Gaudi 2") is no quantity
-    mentions = [m for m in quantities.find(text)
-                if not any(h.char_start < m.end and m.start < h.char_end for h in hw)]
+    benchmarks = lexicon.dataset_hits(text)
+    # a number inside a device's or a benchmark's name ("RTX 4090", "Gaudi 2", "MATH 500") is no quantity
+    names = [(h.char_start, h.char_end) for h in hw] + [(s, e) for s, e, _ in benchmarks]
+    mentions = [m for m in quantities.find(text) if not any(s < m.end and m.start < e for s, e in names)]
     if counts := hardware.device_counts(text, mentions, hw):
         mentions = [replace(m, rule="num.device_count") if m.start in counts else m for m in mentions]
-    benchmarks = lexicon.dataset_hits(text)
     out = Extraction(hardware=hw)
     claimed: set[int] = set()
     last_baseline: str | None = None

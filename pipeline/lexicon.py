@@ -195,6 +195,13 @@ def metric_at_start() -> Guarded:
 
 
 @functools.cache
+def dataset_before_bracket() -> Guarded:
+    """A benchmark right before a score in brackets: "GSM8K (90.8%)"."""
+    return Guarded(backwards(regex.compile(r"(?:" + "|".join(_scoped(p) for _, p in datasets())
+                                           + r")\s*\(\s*\Z")), _dataset_gazetteer())
+
+
+@functools.cache
 def dataset_after_value() -> Guarded:
     """ "on HumanEval", "for the COCO" right after a score."""
     return Guarded(regex.compile(r"\s*(?:on|for|in)\s+(?:the\s+)?(?:"
