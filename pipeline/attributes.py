@@ -33,8 +33,7 @@ _BY_DOING = lexicon.pattern("by_doing")
 _LEADING_COMPARISON = lexicon.pattern("leading_comparison")
 _PURE_NUMBER = lexicon.pattern("pure_number")
 _COMMA_BEFORE_PARTICIPLE = lexicon.backwards(lexicon.pattern("comma_before_participle"))
-# "matching the performance of X", "that of X": the baseline is X
-_FIGURE_OF = regex.compile(r"(?i)(?:that|those|the (?:performance|accuracy|quality|results?|speed|throughput|efficiency|latency|convergence)) of ")
+_FIGURE_OF = lexicon.pattern("figure_of")
 _OPEN_BRACKET = regex.compile(r"\s*\(\s*")
 _BY_FIGURE = regex.compile(r"(?i)\s+by\s+(?:\S+\s+){0,2}?\d")
 _SPLIT_LIST = regex.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+")
@@ -203,7 +202,8 @@ def subject(sentence: str, rel_start: int, exclude: list[tuple[int, int]]) -> st
             or ("-" in tok and m.start() > 0)
         if not strong and m.start() > 0 and not tok[0].isupper():
             continue
-        if verbs.match(sentence, m.end()) or merit_of.search(sentence, max(0, m.start() - 40), m.start()):
+        if verbs.match(sentence, m.end()) or (sentence.endswith("of ", 0, m.start())     # plain test first
+                                              and merit_of.search(sentence, max(0, m.start() - 40), m.start())):
             return tok
         if m_by and m_by.start("n") == m.start():
             return tok
@@ -289,11 +289,14 @@ def attach(claims: list[Claim], text: str, span: tuple[int, int],
     phrases = baseline_phrases(sentence) if claims else []
     for c in claims:
         rs, re_ = c.char_start - span[0], c.char_end - span[0]
-        # a score, or the share it keeps of a reference's (which names the baseline)
-        score = c.form == "absolute" or (c.claim_type == "accuracy" and c.form == "fraction")
-        b = (score and c.form == "fraction" and reference_of(sentence, re_, _RETAINED_SHARE)) \
-            or (c.factor is not None and c.form in ("factor", "fraction") and reference_of(sentence, re_, _MULTIPLE_OF)) \
-            or baseline(sentence, rs, re_, c.list_pos, c.list_len, absolute=score, phrases=phrases)
+        # a share a score keeps of a reference's, and a multiple of a
+        # system's figure, name their baseline right after the number
+        share = c.claim_type == "accuracy" and c.form == "fraction"
+        multiple = c.factor is not None and c.form in ("factor", "fraction")
+        b = (share and reference_of(sentence, re_, _RETAINED_SHARE)) \
+            or (multiple and reference_of(sentence, re_, _MULTIPLE_OF)) \
+            or baseline(sentence, rs, re_, c.list_pos, c.list_len, absolute=c.form == "absolute" or share,
+                        phrases=phrases)
         exclude = list(hw_spans)
         baseline_span = None
         if b:
