@@ -264,11 +264,11 @@ def dataset(sentence: str, rel: int, rel_end: int | None,
 
 
 def hardware_of(claim: Claim, devices: list[HardwareMention],
-                exclude: tuple[int, int] | None = None) -> str | None:
+                exclude: list[tuple[int, int]] = ()) -> str | None:
     """The device a claim was measured on: a device named in its sentence,
-    specific before generic, not one inside the baseline ("over a DGX H100")."""
-    if exclude:
-        devices = [h for h in devices if not (exclude[0] <= h.char_start < exclude[1])]
+    specific before generic, not one inside a baseline ("3.7x over a DGX
+    H100 and 6.6x over a DGX A100": neither)."""
+    devices = [h for h in devices if not any(s <= h.char_start < e for s, e in exclude)]
     specific = [h for h in devices if not h.rule.endswith("generic")]
     pool = specific or devices
     if not pool:
@@ -287,6 +287,9 @@ def attach(claims: list[Claim], text: str, span: tuple[int, int],
     hw_spans = [(h.char_start - span[0], h.char_end - span[0]) for h in devices]
     not_subjects = _vocabulary_spans(sentence, datasets) if claims else []
     phrases = baseline_phrases(sentence) if claims else []
+    # devices named as what is compared with are no claim's platform
+    compared = [(span[0] + np[1], span[0] + np[2]) for p in phrases if devices
+                if (np := _noun_phrase(sentence, p[1], allow_commas=False))]
     for c in claims:
         rs, re_ = c.char_start - span[0], c.char_end - span[0]
         # a share a score keeps of a reference's, and a multiple of a
@@ -310,7 +313,7 @@ def attach(claims: list[Claim], text: str, span: tuple[int, int],
             if ds:
                 exclude.append((ds[1], ds[2]))
         c.subject = subject(sentence, rs, exclude + not_subjects)
-        c.hardware = hardware_of(c, devices, baseline_span)
+        c.hardware = hardware_of(c, devices, compared + ([baseline_span] if baseline_span else []))
 
 
 def carry_baseline(claims: list[Claim], previous: str | None) -> str | None:
