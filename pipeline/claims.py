@@ -401,8 +401,36 @@ def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
         sentence=sentence, claim_type=ctype, form=form, value=mention.value,
         value_max=mention.value_max, unit=mention.unit, factor=factor, factor_max=factor_max,
         qualifier=_qualifier(ctx, mention), direction=direction,
-        metric=metric.name if metric and ctype in ("accuracy",) else None,
+        metric=metric.name if metric and ctype == "accuracy" else
+        _utilization_metric(ctx, mention) if ctype == "throughput" else None,
         rule=f"{mention.rule}>{cue.id if cue else 'default'}", sentence_start=span[0])
+
+
+def _utilization_metric(ctx: _Context, mention: Mention) -> str | None:
+    """What a utilization is of (claims-spec section 4: metric "for accuracy
+    (and utilization)"): the rate cue nearest a percentage ("MFU of 52.30%",
+    "GPU throughputs of 38.38%" -> GPU throughput, "strong scaling
+    efficiencies of 89%", "40% of peak" -> % of peak), or a utilization cue
+    near a rate ("45 Gbit/s of bandwidth utilization"); a metric of
+    metrics.csv by its name ("model FLOPs utilization" -> MFU)."""
+    hits = [(len(ctx.left) - e, ctx.left[s:e], cue) for s, e, cue in ctx.left_cues] \
+        + [(s, ctx.right[s:e], cue) for s, e, cue in ctx.right_cues]
+    hits = [h for h in hits if h[2].measure == "rate" and h[2].type in ("throughput", "speedup")
+            and (mention.unit == "%" or h[2].type == "throughput")]
+    if not hits:
+        return None
+    text = min(hits, key=lambda h: h[0])[1].strip()
+    known = next((m.name for m in lexicon.metrics() if m.pattern.fullmatch(text)), None)
+    if known:
+        return known                      # "model FLOPs utilization" -> MFU
+    return "% " + text if text.startswith("of ") else _singular(text)    # "40% of peak"
+
+
+def _singular(words: str) -> str:
+    """'strong scaling efficiencies' -> 'strong scaling efficiency'."""
+    if words.endswith("ies"):
+        return words[:-3] + "y"
+    return words[:-1] if words.endswith("s") and not words.endswith("ss") else words
 
 
 def _surface_unit(mention: Mention) -> str:
