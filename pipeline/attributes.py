@@ -6,6 +6,7 @@ resources/attributes.toml, datasets.csv and the hardware gazetteer.
 from __future__ import annotations
 
 import functools
+from typing import Sequence
 
 import regex
 
@@ -276,7 +277,7 @@ def dataset(sentence: str, rel: int, rel_end: int | None,
 
 
 def hardware_of(claim: Claim, devices: list[HardwareMention],
-                exclude: list[tuple[int, int]] = ()) -> str | None:
+                exclude: Sequence[tuple[int, int]] = ()) -> str | None:
     """The device a claim was measured on: a device named in its sentence,
     specific before generic, not one inside a baseline ("3.7x over a DGX
     H100 and 6.6x over a DGX A100": neither)."""
@@ -300,8 +301,8 @@ def attach(claims: list[Claim], text: str, span: tuple[int, int],
     not_subjects = _vocabulary_spans(sentence, datasets) if claims else []
     phrases = baseline_phrases(sentence) if claims else []
     # devices named as what is compared with are no claim's platform
-    compared = [(span[0] + np[1], span[0] + np[2]) for p in phrases if devices
-                if (np := _noun_phrase(sentence, p[1], allow_commas=False))]
+    compared = [(span[0] + np[1], span[0] + np[2]) for p in phrases
+                if devices and (np := _noun_phrase(sentence, p[1]))]
     for c in claims:
         rs, re_ = c.char_start - span[0], c.char_end - span[0]
         # a share a score keeps of a reference's, and a multiple of a

@@ -204,13 +204,19 @@ def _factor(form: str, value: float, measure: str, worse: bool) -> float | None:
     return None
 
 
+def _after_benchmark_bracket(left: str) -> bool:
+    """A score in brackets right after a benchmark: "GSM8K (90.8%)". The
+    plain test first: most numbers follow no bracket."""
+    return left.rstrip().endswith("(") and bool(lexicon.dataset_before_bracket().search(left))
+
+
 def _bare_is_score(ctx: _Context, mention: Mention, on_benchmark: bool) -> bool:
     if mention.value > 100 or mention.rule == "num.year":
         return False
     left, right = ctx.left[-40:], ctx.right[:40]
     return bool(lexicon.metric_before_value().search(left) or lexicon.metric_at_start().match(right)
                 or lexicon.dataset_after_value().match(right)
-                or (left.rstrip().endswith("(") and lexicon.dataset_before_bracket().search(left))
+                or _after_benchmark_bracket(left)
                 or (on_benchmark and _SCORE_VERB.search(left)))
 
 
@@ -327,8 +333,7 @@ def _claim(text, span, sentence, mention, group, ctx, cue, relative, paper_id,
         ctype, form = cue.type, "fraction"
     elif kind == "percent":
         weak = cue is None or side in ("right_far", "left_far")
-        if weak and (lexicon.dataset_after_value().match(ctx.right) or (
-                ctx.left.rstrip().endswith("(") and lexicon.dataset_before_bracket().search(ctx.left[-40:]))):
+        if weak and (lexicon.dataset_after_value().match(ctx.right) or _after_benchmark_bracket(ctx.left[-40:])):
             cue = _cue_of("accuracy")          # "10.1% on MMLU", "GSM8K (90.8%)": a score of that benchmark
         elif weak and _OUTPERFORM.search(ctx.left[-60:]):
             # "outperforms X by 28%": on a named processor a speed-up, else a score
