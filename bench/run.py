@@ -6,6 +6,7 @@ measurement (so peak RSS is that run's own), and prints:
 - end-to-end abstracts/s on one core, and each stage's share of the time;
 - peak RSS at 10k abstracts and at N, to show whether memory stays flat;
 - --workers 2 against --workers 1 on the N abstracts (and the workers' RSS);
+- regex calls and gazetteer (Aho-Corasick) scans per abstract of extraction;
 - on the same 413 seed abstracts, quantulum3's abstracts/s (quantities only;
   timed before and after the builds, the faster kept)
   against ours (quantity stage alone, and end to end), and the ratios.
@@ -69,6 +70,35 @@ def per_abstract_rate(fn, texts: list[str], repeat: int = 1) -> float:
     return repeat * len(texts) / (time.perf_counter() - t)
 
 
+REGEX_METHODS = {"match", "search", "finditer", "findall", "sub", "subn", "fullmatch", "split", "splititer"}
+
+
+def engine_calls(texts: list[str], rules) -> tuple[float, float]:
+    """(regex calls, Aho-Corasick scans) per abstract of extraction, counted
+    by a profile hook on every call into the regex module's patterns and
+    into pyahocorasick's automata (a finditer counts once, however many
+    matches it yields)."""
+    from pipeline.extract import extract
+    from pipeline.records import Paper
+    counts = {"regex": 0, "ac": 0}
+
+    def hook(frame, event, arg):
+        if event == "c_call":
+            owner = type(getattr(arg, "__self__", None)).__name__
+            if owner == "Pattern" and arg.__name__ in REGEX_METHODS:
+                counts["regex"] += 1
+            elif owner == "Automaton" and arg.__name__ in ("iter", "iter_long"):
+                counts["ac"] += 1
+    papers = [Paper("0" * 16, "t", t, ["b"]) for t in texts]
+    sys.setprofile(hook)
+    try:
+        for p in papers:
+            extract(p, rules)
+    finally:
+        sys.setprofile(None)
+    return counts["regex"] / len(papers), counts["ac"] / len(papers)
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=100_000, help="abstracts in the large corpus")
@@ -79,11 +109,14 @@ def main(argv=None) -> None:
     texts = [p["abstract"] for p in seeds]
     print(f"seed: {len(seeds)} unique abstracts from data/raw; corpus sizes {args.small:,} and {args.n:,}")
 
-    from pipeline import quantities
+    from pipeline.find import numbers
+    from pipeline.rules import default
+    rules = default()
     from pipeline.extract import extract
     from pipeline.records import Paper
-    ours_quantities = per_abstract_rate(quantities.find, texts, repeat=3)
-    ours_extract = per_abstract_rate(lambda t: extract(Paper("0" * 16, "t", t, ["b"])), texts)
+    ours_quantities = per_abstract_rate(lambda t: numbers(t, rules), texts, repeat=3)
+    ours_extract = per_abstract_rate(lambda t: extract(Paper("0" * 16, "t", t, ["b"]), rules), texts)
+    regex_calls, ac_scans = engine_calls(texts, rules)
     try:
         import warnings
         warnings.filterwarnings("ignore")
@@ -126,6 +159,8 @@ def main(argv=None) -> None:
     print(f"on the {len(texts)} seed abstracts, one core:")
     print(f"  {'ours, quantity stage':<38}{ours_quantities:>12,.0f} abstracts/s")
     print(f"  {'ours, all extraction stages':<38}{ours_extract:>12,.0f} abstracts/s")
+    print(f"  {'regex calls per abstract':<38}{regex_calls:>12,.1f}")
+    print(f"  {'gazetteer scans per abstract':<38}{ac_scans:>12,.1f}  (Aho-Corasick passes: one per letter case)")
     if theirs:
         print(f"  {'quantulum3 (quantities only)':<38}{theirs:>12,.1f} abstracts/s"
               f"  (the faster of {' and '.join(f'{r:.1f}' for r in theirs_runs)}, before and after the builds)")

@@ -36,6 +36,7 @@ from .extract import extract
 from .identity import paper_id
 from .ingest import discover, read_file
 from .records import Paper, Problem, RawPaper
+from .rules import default as default_rules
 from .schemas import TABLES, to_arrow
 from .write import TableWriters
 
@@ -134,13 +135,14 @@ def _no_cycle_collection():
 def process_batch(batch: Batch) -> BatchResult:
     """Extract and validate one batch: a pure function, safe to run anywhere."""
     papers = batch.papers
+    rules = default_rules()        # loaded once per process
     t0 = time.perf_counter()
     rows = {t: [] for t in TABLES}
     rows["papers"] = [p.row() for p in papers]
     extraction_problems: list[dict] = []
     with _no_cycle_collection():
         for p in papers:
-            ex = extract(p)
+            ex = extract(p, rules)
             extraction_problems.extend({**_problem_row(pr), "paper_id": p.paper_id} for pr in ex.problems)
             rows["claims"].extend(c.row() for c in ex.claims)
             rows["quantities"].extend(q.row() for q in ex.quantities)

@@ -178,12 +178,14 @@ class Entry(NamedTuple):
     anchored: bool = False             # every match starts with one of `literals`
 
 
+Places = dict[int, list[int]]          # key -> start offsets of that literal in the text
+
+
 class Gazetteer:
     """Entries compiled as `before + (?:pattern) + after` with `flags`."""
 
     def __init__(self, patterns: Sequence[str], before: str = "", after: str = "",
-                 flags: int | Sequence[int] = 0, group: Group | None = None):
-        self.group = group.join(self) if group is not None else None
+                 flags: int | Sequence[int] = 0):
         self.entries: list[Entry] = []
         index: dict[tuple[str, bool], int] = {}     # (literal, case-folded) -> key
         for i, p in enumerate(patterns):
@@ -203,12 +205,10 @@ class Gazetteer:
                 self._entries_of[k].append(i)
         self._automata = _automata([self.keys])
 
-    def _places(self, text: str, pos: int, end: int) -> dict[int, list[int]] | None:
+    def _places(self, text: str, pos: int, end: int) -> Places | None:
         """key -> start offsets of that literal in text[pos:end]; None when
         case-folding changed the text's length ("ß" -> "ss"), as offsets in
         the folded text then do not point into `text`."""
-        if self.group is not None and pos == 0 and end == len(text):
-            return self.group.places(self, text)
         found = _scan(self._automata, 1, text, pos, end)
         return None if found is None else found[0]
 
@@ -226,7 +226,8 @@ class Gazetteer:
             picked.update(self._entries_of[k])
         return sorted(picked)
 
-    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[tuple[int, regex.Match]]:
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None,
+                 places: Places | None = None) -> Iterator[tuple[int, regex.Match]]:
         """(entry index, match) for every match of every entry, entries in
         list order, each entry's matches left to right.
 
@@ -234,9 +235,11 @@ class Gazetteer:
         tried only where those literals start, left to right, skipping the
         places inside the last match: what scanning every position finds,
         since no other position can start a match. Any other entry whose
-        literal is in the text scans text[pos:endpos]."""
+        literal is in the text scans text[pos:endpos]. `places`: where the
+        literals are, when a Scanner has found them already."""
         end = len(text) if endpos is None else endpos
-        places = self._places(text, pos, end)
+        if places is None:
+            places = self._places(text, pos, end)
         if places is None:       # case-folding changed the text's length: scan the candidates
             for i in self.candidates(text, pos, end):
                 for m in self.entries[i].pattern.finditer(text, pos, end):
@@ -262,37 +265,41 @@ class Gazetteer:
                     yield i, m
 
 
-class Group:
-    """Gazetteers that scan the same whole texts (an abstract: hardware,
-    datasets, number words) and find their literals in one Aho-Corasick
-    pass per case instead of one each. The places found are kept for the
-    last text only, so memory stays flat; each scan reads that slot once,
-    so threads sharing the group cannot mix texts."""
+class Scanner:
+    """Gazetteers that scan the same whole texts (an abstract: devices,
+    benchmarks, metrics, cues, number words, baseline phrases), their
+    literals found in one Aho-Corasick pass per case instead of one each.
+    `places` is that pass; `finditer` then tries a gazetteer's entries where
+    their literals are, in the whole text or only in some spans of it.
 
-    def __init__(self) -> None:
-        self.members: list[Gazetteer] = []
-        self._automata: list[tuple[bool, ahocorasick.Automaton]] | None = None
-        self._last: tuple[str | None, list] = (None, [])
+    >>> s = Scanner({"gpu": Gazetteer(["H100", "A100"]), "set": Gazetteer(["COCO"])})
+    >>> places = s.places("COCO on A100")
+    >>> [m.group() for _, m in s.finditer("gpu", "COCO on A100", places)]
+    ['A100']
+    """
 
-    def join(self, member: Gazetteer) -> Group:
-        self.members.append(member)
-        self._automata = None          # rebuilt with the new member's keys on next use
-        self._last = (None, [])
-        return self
+    def __init__(self, gazetteers: dict[str, Gazetteer]):
+        self.gazetteers = gazetteers
+        self._automata = _automata([g.keys for g in gazetteers.values()])
 
-    def places(self, member: Gazetteer, text: str) -> dict[int, list[int]] | None:
-        """member._places(text, 0, len(text)), found for every member at once."""
-        last = self._last
-        if last[0] is not text or len(last[1]) != len(self.members):
-            last = (text, self._scan(text))
-            self._last = last
-        return last[1][self.members.index(member)]
+    def places(self, text: str) -> dict[str, Places | None]:
+        """Where each gazetteer's literals are in the whole text (None: look everywhere)."""
+        found = _scan(self._automata, len(self.gazetteers), text, 0, len(text))
+        if found is None:                  # case-folding changed the text's length
+            found = [None] * len(self.gazetteers)
+        return dict(zip(self.gazetteers, found))
 
-    def _scan(self, text: str) -> list:
-        if self._automata is None:
-            self._automata = _automata([g.keys for g in self.members])
-        found = _scan(self._automata, len(self.members), text, 0, len(text))
-        return [None] * len(self.members) if found is None else found
+    def finditer(self, name: str, text: str, places: dict[str, Places | None],
+                 spans: list[tuple[int, int]] | None = None) -> Iterator[tuple[int, regex.Match]]:
+        """(entry index, match) of one gazetteer over the whole text, or over
+        each of `spans` (matches end within their span)."""
+        g, at = self.gazetteers[name], places[name]
+        if spans is None:
+            yield from g.finditer(text, places=at)
+            return
+        for a, b in spans:
+            inside = None if at is None else {k: [x for x in v if a <= x < b] for k, v in at.items()}
+            yield from g.finditer(text, a, b, {k: v for k, v in inside.items() if v} if inside is not None else None)
 
 
 def _automata(key_lists: list[list[tuple[str, bool]]]) -> list[tuple[bool, ahocorasick.Automaton]]:
@@ -332,30 +339,3 @@ def _scan(automata, lists: int, text: str, pos: int, end: int) -> list[dict[int,
                 else:
                     places[k] = [last + 1 - n]
     return found
-
-
-WHOLE_TEXT = Group()   # the gazetteers run once over a whole abstract
-
-
-class Guarded:
-    """A pattern every match of which holds a match of one of a gazetteer's
-    entries ("a metric name, then 'of'"), run only on texts where one of
-    those entries may match: on most texts it is answered by the
-    Aho-Corasick pass alone, without the regex engine trying every entry at
-    every position.
-
-    >>> g = Guarded(regex.compile(r"(?:H100|A100) GPUs?"), Gazetteer(["H100", "A100"]))
-    >>> g.search("on 8 H100 GPUs").group(), g.search("on 8 V100 GPUs")
-    ('H100 GPUs', None)
-    """
-
-    def __init__(self, pattern: regex.Pattern, gazetteer: Gazetteer):
-        self.pattern, self.gazetteer = pattern, gazetteer
-
-    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
-        end = len(text) if endpos is None else endpos
-        return self.pattern.search(text, pos, end) if self.gazetteer.candidates(text, pos, end) else None
-
-    def match(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
-        end = len(text) if endpos is None else endpos
-        return self.pattern.match(text, pos, end) if self.gazetteer.candidates(text, pos, end) else None

@@ -15,7 +15,9 @@ import csv
 import json
 from pathlib import Path
 
-from . import evaluate, quantities, resources
+from . import evaluate, resources
+from .find import numbers
+from .rules import default as default_rules
 
 
 def measeval(folder: Path) -> dict:
@@ -30,7 +32,7 @@ def measeval(folder: Path) -> dict:
                 for row in csv.DictReader(f, delimiter="\t"):
                     if row["annotType"] == "Quantity":
                         gold.append({"char_start": int(row["startOffset"]), "char_end": int(row["endOffset"])})
-        pred = [{"char_start": m.start, "char_end": m.end} for m in quantities.find(text)
+        pred = [{"char_start": m.start, "char_end": m.end} for m in numbers(text, default_rules())
                 if m.rule not in ("num.year", "num.reference")]
         tp += len(evaluate.match(gold, pred))
         n_pred += len(pred)
@@ -53,7 +55,7 @@ def quantulum3(path: Path) -> tuple[dict, list[dict]]:
     misses = []
     for case in cases:
         text = case["req"]
-        mentions = quantities.find(text)
+        mentions = numbers(text, default_rules())
         for exp in case["res"]:
             total += 1
             start = text.find(exp["surface"])

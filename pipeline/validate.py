@@ -22,7 +22,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from . import lexicon, resources
+from . import resources
+from .rules import default as default_rules
 from .errors import ResourceError, TableValidationError
 from .schemas import to_arrow, vocabularies
 
@@ -134,7 +135,7 @@ def _derived(table: str, df: pd.DataFrame, rows: list[dict], abstracts: dict[str
         plain = df["unit"].isna() | df["unit"].isin(["x", "%", "points"])
         df["_unit_normalized"] = plain | df["value_si"].notna() | has_factor
         # a score in % is at most 100, but an error can be more (MAPE, WER with insertions)
-        errors = [m.name for m in lexicon.metrics() if m.lower_is_better]
+        errors = [m.name for m in default_rules().metrics if m.lower_is_better]
         df["_capped_at_100"] = ~df["metric"].isin(errors)
     return df
 

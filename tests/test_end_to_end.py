@@ -108,8 +108,8 @@ def test_rejected_rows_come_in_input_order_whatever_the_batches(tmp_path, monkey
 
     real = pipeline.build.extract
 
-    def extract_badly(paper):
-        out = real(paper)
+    def extract_badly(paper, rules):
+        out = real(paper, rules)
         for c in out.claims if "Bad" in paper.title else ():
             c.factor = -1.0
         return out

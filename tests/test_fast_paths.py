@@ -1,11 +1,14 @@
 """The fast paths give the same answers as the slow ones.
 
-Gazetteers (pipeline/gazetteer.py: hardware, datasets, metrics, cues and
-number words) skip an entry when the text lacks a literal every match of
-it contains, and run the others only in windows around that literal. Those
-are shortcuts, so each is checked against running everything, on texts
-built from the very words the resources list; and every doctest of the
-package runs here.
+Gazetteers (pipeline/gazetteer.py: devices, benchmarks, metrics, cues,
+number words and baseline phrases) skip an entry when the text lacks a
+literal every match of it contains, and run the others only in windows
+around that literal; one Scanner finds the literals of all of them in one
+pass. The checks of the claim stage that read the layers (a metric before a
+score, a benchmark after it) stand for big alternations run on the text.
+Those are shortcuts, so each is checked against running everything, on
+texts built from the very words the resources list; and every doctest of
+the package runs here.
 """
 import doctest
 import importlib
@@ -15,10 +18,17 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import pipeline
-from pipeline import hardware, lexicon, quantities, resources
+import regex
+
+from pipeline import find, resources
+from pipeline.decide import cues as cue_finding
+from pipeline.doc import Doc
+from pipeline.rules import default
 
 from .conftest import raw_abstracts
 
+R = default()
+GAZ = R.scanner.gazetteers
 MODULES = sorted(m.name for m in pkgutil.walk_packages(pipeline.__path__, "pipeline.")
                  if m.name != "pipeline.__main__")
 
@@ -70,21 +80,21 @@ def _brute(gaz, text):
 @settings(max_examples=400, deadline=None)
 @given(_texts("hardware.csv"))
 def test_hardware_gazetteer_equals_running_every_entry(text):
-    gaz = hardware.gazetteer()[1]
+    gaz = GAZ["devices"]
     assert [(i, m.span()) for i, m in gaz.finditer(text)] == _brute(gaz, text)
 
 
 @settings(max_examples=400, deadline=None)
 @given(_texts("datasets.csv"))
 def test_dataset_gazetteer_equals_running_every_entry(text):
-    gaz = lexicon._dataset_gazetteer()
+    gaz = GAZ["benchmarks"]
     assert [(i, m.span()) for i, m in gaz.finditer(text)] == _brute(gaz, text)
 
 
 @settings(max_examples=400, deadline=None)
 @given(_texts("metrics.csv"))
 def test_metric_gazetteer_equals_running_every_entry(text):
-    gaz = lexicon._metric_gazetteer()
+    gaz = GAZ["metrics"]
     assert [(i, m.span()) for i, m in gaz.finditer(text)] == _brute(gaz, text)
 
 
@@ -92,7 +102,7 @@ def _number_word_texts():
     q = resources.toml("quantities.toml")
     words = [*q["cardinals"], *q["factor_words"], *q["fraction_words"]]
     words += [w.title() for w in words] + [w.upper() for w in words[:5]]
-    units = [s for s in quantities.units().physical_map if s.isalpha()]
+    units = [s for s in R.units.physical_map if s.isalpha()]
     units += [u.title() for u in units]
     glue = ["times", "fold", "-fold", "x", "×", "X", " ", " ", "-", ",", "3", "é", "the", "someone", "ſix", "ſ"]
     piece = st.sampled_from(words) | st.sampled_from(units) | st.sampled_from(glue)
@@ -100,9 +110,9 @@ def _number_word_texts():
 
 
 @settings(max_examples=600, deadline=None)
-@given(_number_word_texts() | _examples([e.pattern.pattern for e in quantities.units().number_words.entries]))
+@given(_number_word_texts() | _examples([e.pattern.pattern for e in GAZ["number_words"].entries]))
 def test_number_word_gazetteer_equals_running_every_pattern(text):
-    gaz = quantities.units().number_words
+    gaz = GAZ["number_words"]
     assert [(i, m.span()) for i, m in gaz.finditer(text)] == _brute(gaz, text)
 
 
@@ -116,12 +126,12 @@ def _cue_words() -> list[str]:
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_cue_words() + NOISE + ["TTFT", "Latency", "ſ"]), max_size=20).map("".join)
-       | _examples([c["pattern"] for c in lexicon._cue_rows()]),
+       | _examples([c.pattern.pattern for c in R.cues]),
        st.integers(0, 400), st.integers(0, 400))
 def test_cue_gazetteer_within_a_span_equals_running_every_cue(text, a, b):
     """Cues are looked for within one sentence of the abstract (pos, endpos)."""
     pos, end = sorted((min(a, len(text)), min(b, len(text))))
-    gaz = lexicon.cue_gazetteer()
+    gaz = GAZ["cues"]
     brute = [(i, m.span()) for i, e in enumerate(gaz.entries) for m in e.pattern.finditer(text, pos, end)]
     assert [(i, m.span()) for i, m in gaz.finditer(text, pos, end)] == brute
 
@@ -130,18 +140,40 @@ GLUE = [" of ", " on ", " on the ", " for ", " in ", " score", " rate", " is ", 
         " reaches ", " achieves ", "a ", "  "]
 
 
+def _scoped(p) -> str:
+    return f"(?{'i' if p.flags & regex.I else '-i'}:{p.pattern})"
+
+
+def _alternations() -> dict:
+    """The checks as one regex each over every metric or benchmark name (the slow way)."""
+    metrics = "|".join(_scoped(m.pattern) for m in R.metrics)
+    benchmarks = "|".join(_scoped(e.pattern) for e in GAZ["benchmarks"].entries)
+    return {
+        "metric_before": regex.compile(r"(?:" + metrics + r")" + R.context["metric_to_value"].pattern + r"\Z"),
+        "metric_at": regex.compile(r"\s*(?:" + metrics + r")"),
+        "benchmark_after": regex.compile(R.context["value_to_dataset"].pattern + r"(?:" + benchmarks + r")"),
+        "benchmark_bracket": regex.compile(r"(?:" + benchmarks + r")\s*\(\s*\Z"),
+    }
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_surfaces("metrics.csv") + _surfaces("datasets.csv") + NOISE + GLUE),
                 max_size=12).map("".join), st.integers(0, 60))
-def test_guarded_patterns_equal_their_regex(text, pos):
-    """metric_before_value, metric_at_start and dataset_after_value answer
-    without the regex engine when no metric or dataset name can be there."""
+def test_layer_checks_equal_their_alternations(text, pos):
+    """metric_before, metric_at, benchmark_after and benchmark_before_bracket
+    read the metric and benchmark layers instead of running an alternation of
+    every name; on a window text[:pos] (left) or text[pos:] (right) they
+    answer as the alternation does."""
     pos = min(pos, len(text))
-    for guarded in (lexicon.metric_before_value(), lexicon.metric_at_start(), lexicon.dataset_after_value()):
-        for method in ("search", "match"):
-            fast = getattr(guarded, method)(text, pos)
-            slow = getattr(guarded.pattern, method)(text, pos)
-            assert (fast and fast.span()) == (slow and slow.span())
+    hits = find.scan(text, R, [(0, len(text))], layers=["metrics", "benchmarks"])
+    doc = Doc("p", text, text, benchmarks=tuple(hits["benchmarks"]), metrics=tuple(hits["metrics"]))
+    slow = _alternations()
+    assert cue_finding.metric_before(doc, 0, pos, R) == bool(slow["metric_before"].search(text[:pos]))
+    assert cue_finding.metric_at(doc, pos, len(text)) == bool(slow["metric_at"].match(text[pos:]))
+    assert (cue_finding.benchmark_after(doc, pos, len(text), R) is not None) == \
+        bool(slow["benchmark_after"].match(text[pos:]))
+    assert cue_finding.benchmark_before_bracket(doc, 0, pos, R) == \
+        bool(text[:pos].rstrip().endswith("(") and slow["benchmark_bracket"].search(text[:pos]))
 
 
 MIXED = ["(?:NVIDIA )?H100", r"\d+ GPUs?", r"[A-Z]{2}\d", r"(?i:(?:peak )*memory)", "x"]
@@ -160,8 +192,8 @@ def test_anchored_scanned_and_unfiltered_entries_together(text):
     assert [(i, m.span()) for i, m in gaz.finditer(text)] == _brute(gaz, text)
 
 
-GAZETTEERS = {"hardware.csv": lambda: hardware.gazetteer()[1], "datasets.csv": lexicon._dataset_gazetteer,
-              "metrics.csv": lexicon._metric_gazetteer}
+GAZETTEERS = {"hardware.csv": lambda: GAZ["devices"], "datasets.csv": lambda: GAZ["benchmarks"],
+              "metrics.csv": lambda: GAZ["metrics"]}
 
 
 @settings(max_examples=400, deadline=None)
@@ -182,13 +214,10 @@ def test_every_match_starts_with_a_leading_literal(named_text):
 
 
 def _backwards_patterns() -> dict:
-    from pipeline import attributes, claims
-    pats = {"to_left": claims._TO_LEFT, "by_left": claims._BY_LEFT, "change_left": claims._CHANGE_LEFT,
-            "average_before": claims._AVERAGE_BEFORE, "sibling_end": claims._SIBLING_END,
-            "score_verb_before": claims._SCORE_VERB,
-            "in_phrase": attributes._IN_PHRASE, "not_claim.before": lexicon.not_claim()[1],
-            "metric_before_value": lexicon.metric_before_value().pattern}
-    pats.update({f"qualifier.{q}": p for q, p in lexicon.qualifier_patterns()[0]})
+    """Every pattern the rules compile to search from the end (rules._backwards_if_anchored)."""
+    pats = {k: p for k, p in R.context.items() if p.flags & regex.REVERSE}
+    pats.update({"not_claim.before": R.not_claim["before"], "merit_of": R.merit_of})
+    pats.update({f"qualifier.{q}": p for q, p in R.qualifier_before})
     return pats
 
 
@@ -198,11 +227,11 @@ def _forwards(p):
 
 
 def test_backwards_patterns_answer_as_forwards_on_the_raw_abstracts():
-    """lexicon.backwards: searching from the end says yes exactly when
+    """A pattern compiled backwards: searching from the end says yes exactly when
     searching from the start does, on every left context of every 5th
     character of the raw abstracts."""
     pats = _backwards_patterns()
-    assert len(pats) >= 10 and all(p.flags & __import__("regex").REVERSE for p in pats.values())
+    assert len(pats) >= 10 and all(p.flags & regex.REVERSE for p in pats.values())
     for text in raw_abstracts()[::3]:
         for end in range(0, len(text), 5):
             for width in (40, 110):
@@ -214,7 +243,6 @@ def test_backwards_patterns_answer_as_forwards_on_the_raw_abstracts():
 @settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_backwards_patterns_answer_as_forwards_on_their_own_words(data):
-    import regex
     pats = _backwards_patterns()
     name = data.draw(st.sampled_from(sorted(pats)))
     words = sorted(set(regex.findall(r"[A-Za-z@]+", pats[name].pattern)))
@@ -225,15 +253,19 @@ def test_backwards_patterns_answer_as_forwards_on_their_own_words(data):
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 2), _texts("hardware.csv") | _texts("datasets.csv")), max_size=6))
-def test_a_group_of_gazetteers_finds_what_each_finds_alone(calls):
-    """gazetteer.Group scans a text once for all its members and keeps the
-    last text's places: members asked in any order, about any texts, find
-    what each finds with its own scan."""
-    from pipeline.gazetteer import Gazetteer, Group
-    group = Group()
+def test_a_scanner_finds_what_each_gazetteer_finds_alone(calls):
+    """gazetteer.Scanner finds the literals of all its gazetteers in one
+    pass: each gazetteer, over any text and any span of it, finds what it
+    finds with its own scan."""
+    from pipeline.gazetteer import Gazetteer, Scanner
     sources = [[r["pattern"] for r in resources.csv_rows(n)] for n in ("hardware.csv", "datasets.csv", "metrics.csv")]
-    grouped = [Gazetteer(p, r"(?<![\w\-.])", r"(?![\w])", group=group) for p in sources]
+    names = ["a", "b", "c"]
+    scanner = Scanner({n: Gazetteer(p, r"(?<![\w\-.])", r"(?![\w])") for n, p in zip(names, sources)})
     alone = [Gazetteer(p, r"(?<![\w\-.])", r"(?![\w])") for p in sources]
     for m, text in calls:
-        assert [(i, x.span()) for i, x in grouped[m].finditer(text)] == \
+        places = scanner.places(text)
+        assert [(i, x.span()) for i, x in scanner.finditer(names[m], text, places)] == \
             [(i, x.span()) for i, x in alone[m].finditer(text)]
+        half = [(0, len(text) // 2), (len(text) // 2, len(text))]
+        assert [(i, x.span()) for i, x in scanner.finditer(names[m], text, places, half)] == \
+            [(i, x.span()) for a, b in half for i, x in alone[m].finditer(text, a, b)]

@@ -30,5 +30,6 @@ def test_quantulum3_in_domain_cases_pass_except_known_failures():
 @needs_external
 @pytest.mark.parametrize("text", ["20/2030 and", "1 '2", "$99(", "($99"])
 def test_quantulum3_error_strings_parse(text):
-    from pipeline import quantities
-    quantities.find(text)
+    from pipeline.find import numbers
+    from pipeline.rules import default
+    numbers(text, default())

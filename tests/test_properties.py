@@ -4,22 +4,27 @@ import textwrap
 
 from hypothesis import given, settings, strategies as st
 
-from pipeline import quantities, sentences
-from pipeline.extract import extract, reading_copy
+from pipeline import find
+from pipeline.extract import extract
+from pipeline.find import sentences
+from pipeline.find.quantities import parse_number
+from pipeline.find.reading import reading_copy
 from pipeline.records import Paper
+from pipeline.rules import default
 
 from .conftest import raw_abstracts
 
 ALPHABET = st.sampled_from(list("0123456789 .,-~%x×$\\{}()[]+/:;abcXYZ")
                            + ["times", " up to ", "GB", "ms", "faster", " by ", "FLOPs", "\\textbf{", "~\\cite{",
                               "accuracy", "A100", " and ", "respectively", "\n", "é", "\u200b", "ſix", "İ"])
+R = default()
 TEXT = st.lists(ALPHABET, max_size=60).map("".join) | st.text(max_size=300)
 
 
 @settings(max_examples=300, deadline=None)
 @given(TEXT)
 def test_quantities_offsets_are_valid(text):
-    for m in quantities.find(text):
+    for m in find.document("p", text, R).numbers:
         assert text[m.start:m.end] == m.text
         assert m.value_max is None or m.value_max >= m.value
 
@@ -27,7 +32,7 @@ def test_quantities_offsets_are_valid(text):
 @settings(max_examples=300, deadline=None)
 @given(TEXT)
 def test_sentences_cover_text_in_order(text):
-    spans = sentences.split(text)
+    spans = sentences.split(text, R)
     assert all(0 <= s < e <= len(text) for s, e in spans)
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
 
@@ -35,7 +40,7 @@ def test_sentences_cover_text_in_order(text):
 @settings(max_examples=200, deadline=None)
 @given(TEXT)
 def test_extraction_never_raises_and_spans_hold(text):
-    ex = extract(Paper("0" * 16, "t", text, ["x"]))
+    ex = extract(Paper("0" * 16, "t", text, ["x"]), R)
     for row in ex.claims + ex.quantities + ex.hardware:
         assert text[row.char_start:row.char_end] == row.text
 
@@ -43,13 +48,13 @@ def test_extraction_never_raises_and_spans_hold(text):
 @settings(max_examples=300, deadline=None)
 @given(TEXT)
 def test_reading_copy_keeps_every_offset(text):
-    read = reading_copy(text)
+    read = reading_copy(text, R)
     assert len(read) == len(text)
     assert all(a == b or b == " " for a, b in zip(text, read))
 
 
 def _rows(text: str) -> list[tuple]:
-    ex = extract(Paper("0" * 16, "t", text, ["x"]))
+    ex = extract(Paper("0" * 16, "t", text, ["x"]), R)
     for row in ex.claims + ex.quantities + ex.hardware:
         assert text[row.char_start:row.char_end] == row.text
     for c in ex.claims:
@@ -74,4 +79,4 @@ def test_line_wrapped_abstracts_give_the_same_rows():
 @given(st.floats(min_value=0, max_value=1e6, allow_nan=False).map(lambda f: round(f, 2)))
 def test_number_round_trip(x):
     s = f"{x:,.2f}"
-    assert quantities.parse_number(s) == float(s.replace(",", ""))
+    assert parse_number(s) == float(s.replace(",", ""))

@@ -3,7 +3,9 @@ import csv
 
 import pytest
 
-from pipeline import normalize, quantities
+from pipeline.decide.normalize import to_si
+from pipeline.find.quantities import find
+from pipeline.rules import default
 
 from .conftest import ROOT
 
@@ -13,10 +15,10 @@ ROWS = [r for r in csv.DictReader(
 
 @pytest.mark.parametrize("row", ROWS, ids=[r["surface"] for r in ROWS])
 def test_unit_table(row):
-    [m] = quantities.find(row["surface"])
+    [m] = find(row["surface"], default(), [])
     assert m.value == pytest.approx(float(row["value"]))
     assert m.unit == row["unit"]
-    v, u = normalize.to_si(m.value, m.unit)
+    v, u = to_si(m.value, m.unit, default())
     if row["value_si"]:
         assert v == pytest.approx(float(row["value_si"]))
         assert u == row["unit_si"]

@@ -4,6 +4,7 @@ import pytest
 from pipeline.errors import TableValidationError
 from pipeline.extract import extract
 from pipeline.records import Paper
+from pipeline.rules import default
 from pipeline.validate import validate
 
 ABSTRACT = "FireQ achieves 1.68x faster inference than QServe and 38.2% mAP on COCO."
@@ -11,7 +12,7 @@ PAPER = Paper("a" * 16, "t", ABSTRACT, ["x"])
 
 
 def good_claims():
-    return [c.row() for c in extract(PAPER).claims]
+    return [c.row() for c in extract(PAPER, default()).claims]
 
 
 @pytest.mark.parametrize("field,value,reason", [

@@ -2,24 +2,13 @@
 
 A sentence ends at '.', '!' or '?' (optionally followed by closing quotes or
 brackets) that is followed by white space and an upper-case letter, digit or
-opening bracket, unless the word before the period is an abbreviation
-("et al.", "e.g.", "Fig.", "vs.") or the period sits inside a number.
+opening bracket (resources/sentences.toml), unless the word before the
+period is an abbreviation ("et al.", "e.g.", "Fig.", "vs.") or the period
+sits inside a number.
 """
 from __future__ import annotations
 
-import functools
-
-import regex
-
-from . import resources
-
-_END = regex.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[\p{Lu}\d$\\])""")
-
-
-@functools.cache
-def _abbreviations() -> frozenset[str]:
-    return frozenset(a.lower() for a in resources.toml("sentences.toml")["abbreviations"])
-
+from ..rules import Rules
 
 def _word_before(text: str, end: int, reach: int = 40) -> str | None:
     """The run of letters and periods ending at `end` ("e.g", "al"), if it
@@ -36,20 +25,20 @@ def _word_before(text: str, end: int, reach: int = 40) -> str | None:
     return text[start:end]
 
 
-def split(text: str) -> list[tuple[int, int]]:
+def split(text: str, rules: Rules) -> list[tuple[int, int]]:
     """(start, end) spans of the sentences of `text`, covering its non-space text.
 
+    >>> from pipeline.rules import default
     >>> t = "We use e.g. GPUs. It is 2.5x faster than Smith et al. We win."
-    >>> [t[s:e] for s, e in split(t)]
+    >>> [t[s:e] for s, e in split(t, default())]
     ['We use e.g. GPUs.', 'It is 2.5x faster than Smith et al. We win.']
     """
     spans, start = [], 0
-    abbr = _abbreviations()
-    for m in _END.finditer(text):
+    for m in rules.sentence_end.finditer(text):
         end = m.end()
         if m.group().startswith("."):
-            w = _word_before(text, m.start())
-            if w and (w.lower().strip(".") in abbr or len(w) == 1):
+            w = _word_before(text, m.start(), rules.abbreviation_reach)
+            if w and (w.lower().strip(".") in rules.abbreviations or len(w) == 1):
                 continue
         spans.append((start, end))
         start = end

@@ -1,0 +1,334 @@
+"""Attributes of the claims of one sentence: subject, baseline, dataset, hardware.
+
+`attach(claims, doc, span, rules)` returns the claims with their
+attributes. The words are read within the sentence (`Sentence`: its text
+and where it starts in the abstract); what comes in and goes out is in
+abstract offsets. Each attribute's construction id joins the claim's rule
+chain (resources/constructions.toml, stages baseline, subject, dataset).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from ..doc import Doc, Hit
+from ..records import Claim, HardwareMention
+from ..rules import Rules
+from . import cues as cue_finding
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the reading copy: its text and its start in the abstract."""
+    text: str
+    start: int
+    doc: Doc
+    rules: Rules
+
+    def rel(self, pos: int) -> int:
+        return pos - self.start
+
+
+def _is_quantity(s: Sentence, rel: int, word: str) -> bool:
+    """ "100ms", "3", "2x" are quantities; "3DGS", "3D-Cube" are names: a
+    quantity of the abstract starts where `word` does and covers it."""
+    at = s.start + rel
+    need = len(word.rstrip(".,"))
+    return any(n.start == at and n.end - at >= need for n in s.doc.numbers)
+
+
+def _noun_phrase(s: Sentence, pos: int, allow_commas: bool = False) -> tuple[str, int, int] | None:
+    rules = s.rules
+    rest = s.text[pos:]
+    m = (rules.baseline_list_end if allow_commas else rules.baseline_end).search(rest)
+    np = (rest[:m.start()] if m else rest).rstrip(" ,.")
+    np = rules.pattern("trailing_words").sub("", np)
+    np = np.strip().rstrip(".")
+    if rules.pattern("figure_of").match(np):
+        trim = np.index(" of ") + 4
+        np, pos = np[trim:], pos + trim
+    words = np.split()
+    if not words or _is_quantity(s, s.text.index(words[0], pos), words[0]):
+        return None
+    extra = int(rules.window["baseline_list_words"]) if allow_commas else 0
+    if len(words) > rules.baseline_max_words + extra:
+        np = " ".join(words[:rules.baseline_max_words])
+    if rules.pattern("empty_phrase").fullmatch(np):
+        return None
+    return np, pos, pos + len(np)
+
+
+def baseline_phrases(s: Sentence) -> list[tuple[int, int]]:
+    """(start, end), in the sentence's offsets, of every phrase that
+    introduces a baseline: "compared to", "over" (not "over 90%"), then
+    "outperforms", "beats" (the scan's baseline-phrase hits)."""
+    end = s.start + len(s.text)
+    pure_number = s.rules.pattern("pure_number")
+    return [(h.start - s.start, h.end - s.start) for h in s.doc.phrases
+            if s.start <= h.start and h.end <= end
+            and (h.entry == 1 or not pure_number.match(s.doc.read, h.start, end))]
+
+
+def reference_of(s: Sentence, rel_end: int, pattern: str) -> tuple[str, int, int] | None:
+    """The system a share or multiple names right after it (`pattern`:
+    context.toml retained_share or multiple_of): "97.7% of GPT-4's
+    performance" -> GPT-4, "95% of the accuracy of full fine-tuning" -> full
+    fine-tuning, "3.2x the throughput of TGI" -> TGI; None when it names
+    none ("99% of its original accuracy")."""
+    m = s.rules.pattern(pattern).match(s.text[rel_end:])
+    if m is None:
+        return None
+    if m["whose"]:
+        return m["whose"], rel_end + m.start("whose"), rel_end + m.end("whose")
+    return _noun_phrase(s, rel_end + m.end()) if m["of"] else None
+
+
+def _participle_after_comma(s: Sentence, phrase: tuple[int, int]) -> bool:
+    """", surpassing X": a comparing participle that opens a phrase after a
+    comma, and whose comparison has no figure of its own (", surpassing X by
+    2.4%" compares the 2.4%)."""
+    reach = int(s.rules.window["participle_comma"])
+    if not s.text[phrase[0]:phrase[1]].rstrip().lower().endswith("ing") \
+            or not s.rules.pattern("comma_before_participle").search(s.text, max(0, phrase[0] - reach), phrase[0]):
+        return False
+    np = _noun_phrase(s, phrase[1])
+    return np is not None and not s.rules.pattern("by_figure").match(s.text, np[2])
+
+
+def baseline(s: Sentence, rel_start: int, rel_end: int, list_pos: int, list_len: int,
+             absolute: bool, phrases: list[tuple[int, int]]) -> tuple[str, int, int, str] | None:
+    """The baseline of a claim at [rel_start, rel_end) of the sentence, with
+    its span and the construction that found it.
+
+    An introducing phrase after the claim anywhere in its sentence ("2x
+    faster ... compared to X") is preferred; one before it ("outperforms X by
+    2x") otherwise. A sentence opening with "Compared to X," compares
+    every claim in it with X. An absolute value takes a baseline only from a
+    phrase before it ("surpasses X with an accuracy of 50.9%") or from a
+    participle after a comma ("reaches 0.78, surpassing X").
+    """
+    rules = s.rules
+    cands = [p for p in phrases if not rel_start <= p[0] < rel_end]
+    after = [p for p in cands if p[0] >= rel_end and (not absolute or _participle_after_comma(s, p))]
+    before = [p for p in cands if p[1] <= rel_start]
+    if after:
+        chosen_end, how = after[0][1], "baseline.phrase_after"
+    elif before and rel_start - before[-1][1] < rules.window["baseline_before"]:
+        chosen_end, how = before[-1][1], "baseline.phrase_before"
+    elif (lead := rules.pattern("leading_comparison").match(s.text)) and lead.end() <= rel_start:
+        chosen_end, how = lead.end(), "baseline.leading_comparison"
+    else:
+        return None
+    resp = list_len > 1 and rules.pattern("respectively").search(s.text)
+    np = _noun_phrase(s, chosen_end, allow_commas=bool(resp))
+    if np is None:
+        return None
+    text, a, b = np
+    if resp:
+        if m := rules.pattern("examples_intro").search(text):
+            text = text[m.end():]
+        parts = [p for p in rules.pattern("split_list").split(text) if p]
+        if len(parts) == list_len:
+            return parts[list_pos], a, b, how
+        np = _noun_phrase(s, chosen_end)
+        if np is None:
+            return None
+        text, a, b = np
+    return text, a, b, how
+
+
+def _is_name(token: str, s: Sentence, rel: int) -> bool:
+    # lower-case words ("high-quality", "fine-tune", "4-bit") are never names;
+    # islower() answers most words at once, any() the rest (digits, marks)
+    if token.islower() or len(token) < 2 or not any(c.isupper() for c in token):
+        return False
+    not_names = s.rules.not_names
+    if token in not_names or token.rstrip("s") in not_names:
+        return False
+    if s.rules.pattern("numberish").fullmatch(token) or (token[0].isdigit() and _is_quantity(s, rel, token)):
+        return False    # "48GB"
+    return not token.lower().endswith(s.rules.not_name_suffixes)
+
+
+def subject(s: Sentence, rel_start: int, exclude: list[tuple[int, int]]) -> tuple[str, str] | None:
+    """The system the claim's sentence names as doing what the claim says,
+    and the construction that found it."""
+    rules = s.rules
+    sentence = s.text
+    reach = int(rules.window["name_phrase_left"])
+    in_phrase, by_doing = rules.pattern("in_phrase"), rules.pattern("by_doing").match(sentence)
+    first_plain = None
+    for m in rules.pattern("name").finditer(sentence, 0, rel_start):
+        tok = m["name"]
+        if not _is_name(tok, s, m.start()) or rules.cue_word.fullmatch(tok):
+            continue
+        if any(a <= m.start() < b for a, b in exclude):
+            continue
+        # a hyphen marks a name ("Flash-LLM", "Ladder-residual"), but not in
+        # the capitalised first word of a sentence ("Ontology-aligned prompts")
+        strong = any(c.isupper() for c in tok[1:]) or any(c.isdigit() for c in tok) \
+            or ("-" in tok and m.start() > 0)
+        if not strong and m.start() > 0 and not tok[0].isupper():
+            continue
+        if rules.subject_verb.match(sentence, m.end()):
+            return tok, "subject.verb"
+        if sentence.endswith("of ", 0, m.start()) \
+                and rules.merit_of.search(sentence, max(0, m.start() - reach), m.start()):    # plain test first
+            return tok, "subject.merit_of"
+        if by_doing and by_doing.start("n") == m.start():
+            return tok, "subject.by_doing"
+        if strong and first_plain is None and rules.fallback_to_first_name \
+                and not in_phrase.search(sentence, max(0, m.start() - reach), m.start()):
+            first_plain = tok
+    return (first_plain, "subject.first_name") if first_plain else None
+
+
+def respective_dataset(s: Sentence, rel_start: int, rel_end: int, claim: Claim,
+                       datasets: list[tuple[int, int, str]]) -> tuple[str, int, int] | None:
+    """"74.00% and 52.00% pass@1, respectively, on Mathvista and PathVQA";
+    "on both the R2R and REVERIE datasets (38.8% and 28.4% success rate,
+    respectively)": the list of benchmarks after the scores, else the one
+    right before them."""
+    if claim.list_len < 2 or not s.rules.pattern("respectively").search(s.text):
+        return None
+    after = sorted((a, name, b) for a, b, name in datasets if a >= rel_end)
+    if len(after) != claim.list_len:
+        before = sorted((a, name, b) for a, b, name in datasets if b <= rel_start)
+        if len(after) or len(before) < claim.list_len:
+            return None
+        after = before[-claim.list_len:]
+    start, name, end = after[claim.list_pos]
+    return name, start, end
+
+
+def dataset(s: Sentence, rel: int, rel_end: int, datasets: list[tuple[int, int, str]]
+            ) -> tuple[str, int, int, str] | None:
+    """The benchmark of a score: the one written right after it ("77.7% for
+    PIQA"), else the nearest in its sentence, after it preferred."""
+    found = [(name, a, b) for a, b, name in datasets]
+    end = s.start + len(s.text)
+    hit = cue_finding.benchmark_after(s.doc, s.start + rel_end, end, s.rules)
+    if hit is not None:
+        m_end = hit.end - s.start
+        right_after = [f for f in found if f[1] < m_end <= f[2] or f[2] == m_end]
+        if right_after:
+            return (*right_after[0], "dataset.after_value")
+    # "CIFAR-100 (91.7%), Flowers (98.8%)": the score in brackets after its benchmark
+    bracket = s.rules.pattern("open_bracket")
+    bracketed = [f for f in found if f[2] <= rel and bracket.fullmatch(s.text, f[2], rel)]
+    if bracketed:
+        return (*bracketed[-1], "dataset.bracket_before")
+    # nearest, after preferred, but not past the start of the next phrase
+    # ("on MMLU with accuracy at 84.50% and on HumanEval with pass@1 at 89.90%")
+    w = s.rules.window
+    next_phrase = s.rules.pattern("next_phrase")
+
+    def score(f):
+        if f[1] < rel:
+            return (rel - f[1]) * w["dataset_before_weight"]
+        return f[1] - rel + (w["dataset_next_phrase"] if next_phrase.search(s.text, rel, f[1]) else 0)
+    return (*min(found, key=score), "dataset.nearest") if found else None
+
+
+def hardware_of(claim: Claim, devices: list[HardwareMention],
+                exclude: Sequence[tuple[int, int]] = ()) -> str | None:
+    """The device a claim was measured on: a device named in its sentence,
+    specific before generic, not one inside a baseline ("3.7x over a DGX
+    H100 and 6.6x over a DGX A100": neither)."""
+    devices = [h for h in devices if not any(a <= h.char_start < b for a, b in exclude)]
+    specific = [h for h in devices if not h.rule.endswith("generic")]
+    pool = specific or devices
+    if not pool:
+        return None
+    devices = [h for h in pool if h.kind not in ("instance",)] or pool
+    after = [h for h in devices if h.char_start >= claim.char_end]
+    return (after[0] if after else devices[-1]).hardware
+
+
+def benchmarks_in(doc: Doc, span: tuple[int, int]) -> list[tuple[int, int, str]]:
+    """(start, end, name) of the benchmarks named in a sentence, in the sentence's offsets."""
+    return [(h.start - span[0], h.end - span[0], h.value) for h in doc.benchmarks
+            if span[0] <= h.start and h.end <= span[1]]
+
+
+def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules) -> list[Claim]:
+    """The claims of one sentence with subject, baseline, hardware and dataset."""
+    if not claims:
+        return claims
+    s = Sentence(doc.read[span[0]:span[1]], span[0], doc, rules)
+    datasets = benchmarks_in(doc, span)
+    devices = [h for h in doc.devices if span[0] <= h.char_start < span[1]]
+    hw_spans = [(h.char_start - span[0], h.char_end - span[0]) for h in devices]
+    # dataset and metric names are never the subject of a claim
+    not_subjects = [(a, b) for a, b, _ in datasets] + [(h.start - span[0], h.end - span[0]) for h in doc.metrics
+                                                       if span[0] <= h.start and h.end <= span[1]]
+    phrases = baseline_phrases(s)
+    # devices named as what is compared with are no claim's platform
+    compared = [(span[0] + np[1], span[0] + np[2]) for p in phrases
+                if devices and (np := _noun_phrase(s, p[1]))]
+    out = []
+    for c in claims:
+        rs, re_ = c.char_start - span[0], c.char_end - span[0]
+        chain = [c.rule]
+        # a share a score keeps of a reference's, and a multiple of a
+        # system's figure, name their baseline right after the number
+        share = c.claim_type == "accuracy" and c.form == "fraction"
+        multiple = c.factor is not None and c.form in ("factor", "fraction")
+        b = None
+        if share and (r := reference_of(s, re_, "retained_share")):
+            b = (*r, "baseline.share_of")
+        elif multiple and (r := reference_of(s, re_, "multiple_of")):
+            b = (*r, "baseline.multiple_of")
+        else:
+            b = baseline(s, rs, re_, c.list_pos, c.list_len, c.form == "absolute" or share, phrases)
+        exclude = list(hw_spans)
+        fields: dict = {}
+        baseline_span = None
+        if b:
+            fields["baseline"] = b[0]
+            exclude.append((b[1], b[2]))
+            baseline_span = (span[0] + b[1], span[0] + b[2])
+            chain.append(b[3])
+        if c.claim_type == "accuracy":
+            ds = respective_dataset(s, rs, re_, c, datasets)
+            ds = (*ds, "dataset.respectively") if ds else dataset(s, rs, re_, datasets)
+            fields["dataset"] = ds[0] if ds else None
+            if ds:
+                exclude.append((ds[1], ds[2]))
+                chain.append(ds[3])
+        subj = subject(s, rs, exclude + not_subjects)
+        fields["subject"] = subj[0] if subj else None
+        if subj:
+            chain.append(subj[1])
+        fields["hardware"] = hardware_of(c, devices, compared + ([baseline_span] if baseline_span else []))
+        if fields["hardware"]:
+            chain.append("hardware.in_sentence")
+        out.append(replace(c, rule=">".join(chain), **fields))
+    return out
+
+
+def carry_baseline(claims: list[Claim], previous: str | None) -> tuple[list[Claim], str | None]:
+    """A sentence that names no baseline continues the comparison of the
+    sentence before it ("X outperforms Y ... . It is also 7x faster"): its
+    relative claims take the baseline last named. Returns the claims and
+    the baseline to carry on."""
+    named = [c.baseline for c in claims if c.baseline and (c.factor is not None or c.form in ("delta", "percent"))]
+    if named:
+        return claims, named[-1]
+    if any(c.baseline for c in claims):
+        return claims, None   # a score's baseline ("reaches 99%, matching X") is no comparison to go on with
+    if previous:
+        claims = [replace(c, baseline=previous, rule=c.rule + ">baseline.carried")
+                  if c.factor is not None or c.form == "delta" else c for c in claims]
+    return claims, previous
+
+
+def carry_dataset(claims: list[Claim], named: list[Hit], previous: str | None) -> tuple[list[Claim], str | None]:
+    """Scores whose sentence names no benchmark were measured on the one the
+    abstract named last ("On COCO, ... . It also beats X by 1.7 mAP").
+    `named`: the benchmark hits of the sentence. Returns the claims and the
+    benchmark to carry on."""
+    if previous:
+        claims = [replace(c, dataset=previous, rule=c.rule + ">dataset.carried")
+                  if c.claim_type == "accuracy" and c.dataset is None else c for c in claims]
+    return claims, (max((h.start, h.value) for h in named)[1] if named else previous)

@@ -1,0 +1,415 @@
+"""Claims of one sentence: which quantities are claims, of what type and form.
+
+`classify(doc, span, rules)` picks the cue of each quantity of a sentence
+(pipeline/decide/cues.py), then runs the construction records of the
+stages gate, cue, type, form and change (resources/constructions.toml) over
+the quantity's situation; `factor`, `qualifier` and `direction` are then
+computed as claims-spec section 4 defines them. Each claim's `rule` is the
+chain of the construction ids that made it. Attributes (subject,
+baseline, ...) come later (pipeline/decide/attributes.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from ..doc import Doc
+from ..records import Claim, Mention
+from ..rules import Cue, Metric, Rules
+from . import cues as cue_finding
+from .engine import fire
+
+
+@dataclass
+class Situation:
+    """Everything the construction records may ask about one quantity: its
+    kind, windows, cue, the sentence's flags, and the decision so far."""
+    rules: Rules
+    doc: Doc
+    span: tuple[int, int]
+    mention: Mention
+    w: Window
+    cue: Cue | None
+    pick: str
+    on_hardware: bool
+    on_benchmark: bool
+    changed_before: bool = False
+    score_sibling: bool = False
+    first_cue: Cue | None = None   # the cue picked, before a construction of stage cue replaced it
+    type: str | None = None
+    form: str | None = None
+    _facts: dict = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return self.mention.kind
+
+    def left(self, chars: int | None) -> str:
+        return self.w.left if chars is None else self.w.left[-chars:]
+
+    def right(self, chars: int | None) -> str:
+        return self.w.right if chars is None else self.w.right[:chars]
+
+    def cue_attr(self, attr: str) -> str | None:
+        return getattr(self.cue, attr) if self.cue else None
+
+    def fact(self, name: str) -> bool:
+        if name not in self._facts or name in _STATEFUL:
+            try:
+                fn = FACTS[name]
+            except KeyError:
+                from ..errors import ResourceError
+                raise ResourceError(self.rules.folder / "constructions.toml", None,
+                                    f"a fact of pipeline/decide/claims.py FACTS, found {name!r}") from None
+            self._facts[name] = bool(fn(self))
+        return self._facts[name]
+
+    # ---- what the facts read ----
+    def ww(self, name: str) -> int:
+        return int(self.rules.window[name])
+
+    def metric(self) -> Metric | None:
+        if "_metric" not in self._facts:
+            m = self.mention
+            self._facts["_metric"] = (self.rules.metric_by_name.get(m.metric.lower()) if m.metric else None) \
+                or metric_near(self.doc, self.span, m.start, self.rules)
+        return self._facts["_metric"]
+
+
+Window = cue_finding.Window
+
+
+def _is_setting(s: Situation) -> bool:
+    nc = s.rules.not_claim
+    if nc["bigger"].match(s.w.right) or nc["trend"].search(s.w.left):
+        return True
+    if s.kind == "factor":
+        return False
+    return bool(nc["after"].match(s.w.right)) or bool(nc["before"].search(s.w.left))
+
+
+def _left_end(s: Situation) -> int:
+    """Where the left window ends: the start of the quantity (or its list)."""
+    return s.w.left_start + len(s.w.left)
+
+
+def _benchmark_bracket_before(s: Situation) -> bool:
+    end = _left_end(s)
+    return cue_finding.benchmark_before_bracket(s.doc, end - len(s.left(s.ww("benchmark_bracket"))), end, s.rules)
+
+
+def _bare_score(s: Situation) -> bool:
+    m = s.mention
+    if m.value > 100 or m.rule == "num.year":
+        return False
+    n = s.ww("score_context")
+    left_end = _left_end(s)
+    left_start = left_end - len(s.left(n))
+    right_end = s.w.right_start + len(s.right(n))
+    return (cue_finding.metric_before(s.doc, left_start, left_end, s.rules)
+            or cue_finding.metric_at(s.doc, s.w.right_start, right_end)
+            or cue_finding.benchmark_after(s.doc, s.w.right_start, right_end, s.rules) is not None
+            or cue_finding.benchmark_before_bracket(s.doc, left_start, left_end, s.rules)
+            or (s.on_benchmark and bool(s.rules.pattern("score_verb_before").search(s.left(n)))))
+
+
+def _change_words(s: Situation) -> bool:
+    n = s.ww("change_words")
+    return bool(s.rules.pattern("efficiency_change").search(s.left(n) + " # " + s.right(n)))
+
+
+def _changed_score(s: Situation) -> bool:
+    n = s.ww("change_words")
+    p = s.rules.pattern
+    return bool(p("change_left").search(s.left(n)) or p("change_right").match(s.w.right)
+                or s.mention.sign in ("+", "-", "−") or s.changed_before)
+
+
+FACTS = {
+    "never_claim_rule": lambda s: s.mention.rule in s.rules.units.never_claims,
+    "setting": _is_setting,
+    "unit_has_claim_type": lambda s: bool(_unit_claim_type(s.mention, s.rules)),
+    "no_cue": lambda s: s.cue is None,
+    "weak_cue": lambda s: s.cue is None or s.pick in ("pick.right_far", "pick.left_far"),
+    "benchmark_after": lambda s: cue_finding.benchmark_after(
+        s.doc, s.w.right_start, s.w.right_start + len(s.w.right), s.rules) is not None,
+    "benchmark_bracket_before": _benchmark_bracket_before,
+    "on_hardware": lambda s: s.on_hardware,
+    "on_benchmark": lambda s: s.on_benchmark,
+    "cue_relative": lambda s: s.cue is not None and s.cue.type in s.rules.relative_types,
+    "cue_accuracy": lambda s: s.cue is not None and s.cue.type == "accuracy",
+    "cue_has_factor_type": lambda s: bool(s.cue and s.cue.factor_type),
+    "change_words": _change_words,
+    "changed": lambda s: _change_words(s) or s.fact("share_marker"),
+    "share_marker": lambda s: bool(s.rules.pattern("of_right").match(s.w.right)
+                                   or s.rules.pattern("to_left").search(s.w.left)),
+    "by_left": lambda s: bool(s.rules.pattern("by_left").search(s.w.left)),
+    "to_left": lambda s: bool(s.rules.pattern("to_left").search(s.w.left)),
+    "share_of_cue": lambda s: bool(s.cue and s.cue.share_of.match(s.w.right)),
+    "score_sibling": lambda s: s.score_sibling,
+    "bare_score": _bare_score,
+    "type_relative": lambda s: s.type in s.rules.relative_types,
+    "type_accuracy": lambda s: s.type == "accuracy",
+    "form_absolute": lambda s: s.form == "absolute",
+    "changed_score": _changed_score,
+    "metric_not_percentage": lambda s: s.metric() is not None and not s.metric().percentage,
+}
+_STATEFUL = {"type_relative", "type_accuracy", "form_absolute"}
+
+
+def _unit_claim_type(mention: Mention, rules: Rules) -> str | None:
+    return rules.units.physical_map.get(_surface_unit(mention, rules), {}).get("claim_type") or None
+
+
+def _surface_unit(mention: Mention, rules: Rules) -> str:
+    """The units.csv surface whose canonical unit the mention carries."""
+    pm = rules.units.physical_map
+    for surface, row in pm.items():
+        if row["unit"] == mention.unit and mention.text.rstrip().endswith(surface):
+            return surface
+    for surface, row in pm.items():
+        if row["unit"] == mention.unit:
+            return surface
+    return ""
+
+
+def metric_near(doc: Doc, span: tuple[int, int], pos: int, rules: Rules) -> Metric | None:
+    """The metric named nearest a score, within rules.window metric_near; one
+    in the score's own comma-delimited phrase first ("boost extraction
+    accuracy by 44.2%, cut hallucinations by 22.5%": accuracy, though
+    "hallucinations" is nearer)."""
+    reach = rules.window["metric_near"]
+    best = None
+    for h in doc.metrics:
+        if not (span[0] <= h.start and h.end <= span[1]):
+            continue
+        d = abs(h.start - pos)
+        if d >= reach:
+            continue
+        rank = (d + (reach if "," in doc.read[min(h.start, pos):max(h.start, pos)] else 0), -len(h.value.name))
+        if best is None or rank < best[0]:
+            best = (rank, h.value)
+    return best[1] if best else None
+
+
+def _qualifier(s: Situation) -> str | None:
+    found = set()
+    if s.mention.qualifier:
+        found.add(s.mention.qualifier)
+    tail = s.w.left.rstrip()[-s.ww("qualifier_left"):]
+    for q, pat in s.rules.qualifier_before:
+        if pat.search(tail + " "):
+            found.add(q)
+    p = s.rules.pattern
+    # averages may stand a few words away ("an average performance gain of")
+    if (p("average_before").search(tail) and not p("mean_of_metric").search(tail)) \
+            or p("average_after").match(s.w.right):
+        found.add("average")
+    for q, pat in s.rules.qualifier_after:
+        if pat.match(s.w.right):
+            found.add(q)
+    return next((q for q in s.rules.vocabulary["qualifier"] if q in found), None)
+
+
+def _direction(s: Situation, metric: Metric | None) -> str:
+    if s.mention.sign in ("-", "−"):
+        return "decrease"
+    if s.mention.sign == "+":
+        return "increase"
+    n = s.ww("direction")
+    # words after the number count up to a comma: "by 44.2%, cut hallucinations" is the next phrase
+    left = s.w.left[-n:]
+    near = left + " | " + s.w.right[:n].split(",", 1)[0]
+    dec = list(s.rules.direction["decrease"].finditer(near))
+    inc = list(s.rules.direction["increase"].finditer(near))
+    centre = len(left)
+    dist = lambda ms: min((abs(m.start() - centre) for m in ms), default=10**6)   # noqa: E731
+    if dec and dist(dec) <= dist(inc):
+        return "decrease"
+    if inc and metric is not None and metric.lower_is_better:
+        return "decrease"
+    return "increase"
+
+
+def factor_of(form: str, value: float | None, measure: str, worse: bool) -> float | None:
+    """Old cost / new cost (spec section 4): bigger is better, 1 is no change.
+
+    >>> round(factor_of("percent", 61, "cost", False), 3), round(factor_of("fraction", 55.8, "cost", False), 3)
+    (2.564, 1.792)
+    """
+    if value is None:
+        return None
+    if form == "factor":
+        return (1 / value if worse else value) if value > 0 else None
+    if form == "fraction":
+        share = value / 100 if value > 1 else value
+        if measure == "rate":        # "keeps 96% of the throughput": the rate fell
+            return share if share > 0 else None
+        return 1 / share if share > 0 else None
+    if form == "percent":
+        p = value / 100
+        if measure == "cost":
+            if worse:
+                return 1 / (1 + p)
+            return 1 / (1 - p) if p < 1 else None
+        return 1 - p if worse else 1 + p
+    return None
+
+
+def _utilization_metric(s: Situation) -> str | None:
+    """What a utilization is of (claims-spec section 4: metric "for accuracy
+    (and utilization)"): the rate cue nearest a percentage ("MFU of 52.30%",
+    "GPU throughputs of 38.38%" -> GPU throughput, "strong scaling
+    efficiencies of 89%", "40% of peak" -> % of peak), or a utilization cue
+    near a rate ("45 Gbit/s of bandwidth utilization"); a metric of
+    metrics.csv by its name ("model FLOPs utilization" -> MFU)."""
+    w, mention = s.w, s.mention
+    hits = [(len(w.left) - e, w.left[a:e], cue) for a, e, cue in w.left_cues] \
+        + [(a, w.right[a:e], cue) for a, e, cue in w.right_cues]
+    hits = [h for h in hits if h[2].measure == "rate" and h[2].type in ("throughput", "speedup")
+            and (mention.unit == "%" or h[2].type == "throughput")]
+    if not hits:
+        return None
+    text = min(hits, key=lambda h: h[0])[1].strip()
+    known = next((m.name for m in s.rules.metrics if m.pattern.fullmatch(text)), None)
+    if known:
+        return known                      # "model FLOPs utilization" -> MFU
+    return "% " + text if text.startswith("of ") else _singular(text)    # "40% of peak"
+
+
+def _singular(words: str) -> str:
+    """'strong scaling efficiencies' -> 'strong scaling efficiency'."""
+    if words.endswith("ies"):
+        return words[:-3] + "y"
+    return words[:-1] if words.endswith("s") and not words.endswith("ss") else words
+
+
+def decide(s: Situation) -> Claim | None:
+    """The claim a quantity makes in its situation, or None: the stages of
+    the construction records, then factor, qualifier and direction."""
+    rules, mention = s.rules, s.mention
+    chain = [mention.rule, f"{s.pick}:{s.cue.id}" if s.cue else s.pick]
+    s.first_cue = s.cue
+    for stage in ("gate", "cue", "type", "form", "change"):
+        rec = fire(stage, s)
+        if rec is None:
+            continue
+        chain.append(rec.id)
+        then = rec.then
+        if then.get("claim") is False:
+            return None
+        if "cue" in then:
+            s.cue = cue_finding.first_of_type(rules, then["cue"])
+            s._facts.clear()
+        if "type" in then:
+            t = then["type"]
+            s.type = s.cue.type if t == "cue" else s.cue.factor_type if t == "cue_factor_type" \
+                else _unit_claim_type(mention, rules) if t == "unit" else t
+        if "form" in then:
+            s.form = then["form"]
+    if s.type is None or s.form is None:
+        return None
+    ctype, form = s.type, s.form
+    metric = s.metric() if ctype == "accuracy" else None
+    direction = _direction(s, metric) if ctype == "accuracy" and form in ("delta", "percent") else None
+    factor = factor_max = None
+    if ctype in rules.relative_types:
+        w = s.w
+        near = w.left[-s.ww("worse_left"):] + " " + w.right[:s.ww("worse_right")]
+        worse = bool(rules.worse.search(near)) and not rules.pattern("reducing").search(w.left[-s.ww("reducing_left"):])
+        measure = s.first_cue.measure if s.first_cue else "rate"
+        factor = factor_of(form, mention.value, measure, worse)
+        factor_max = factor_of(form, mention.value_max, measure, worse) if mention.value_max is not None else None
+        if factor is None:
+            return None     # gate.no_finite_factor: "compute taking nearly 0% of runtime" is a share, no gain
+        if factor_max is not None and factor_max < factor:
+            factor, factor_max = factor_max, factor
+    text = s.doc.read
+    return Claim(
+        paper_id=s.doc.paper_id, char_start=mention.start, char_end=mention.end, text=mention.text,
+        sentence=text[s.span[0]:s.span[1]], claim_type=ctype, form=form, value=mention.value,
+        value_max=mention.value_max, unit=mention.unit, factor=factor, factor_max=factor_max,
+        qualifier=_qualifier(s), direction=direction,
+        metric=metric.name if metric and ctype == "accuracy" else
+        _utilization_metric(s) if ctype == "throughput" else None,
+        rule=">".join(chain), sentence_start=s.span[0])
+
+
+def classify(doc: Doc, span: tuple[int, int], mentions: list[Mention], rules: Rules,
+             on_hardware: bool = False, on_benchmark: bool = False) -> list[Claim]:
+    """Claims among the mentions of one sentence doc.read[span[0]:span[1]];
+    `on_hardware`, `on_benchmark`: the sentence names a device, a benchmark."""
+    text = doc.read
+    groups: dict = {}
+    for m in mentions:
+        groups.setdefault(m.list_id if m.list_id is not None else f"solo{m.start}", []).append(m)
+    respectively = bool(rules.pattern("respectively").search(text, span[0], span[1]))
+    walls = [m for m in mentions if m.kind != "bare"]
+    cues = cue_finding.sentence_cues(doc, span)
+    out = []
+    prev: tuple[Mention, Cue | None, Claim] | None = None
+    for group in groups.values():
+        others = [o for o in walls if o not in group]
+        w = cue_finding.window(text, span, group, others, cues, rules)
+        resp = cue_finding.respective(w, len(group)) if respectively and len(group) > 1 else None
+        for i, mention in enumerate(group):
+            own = w if len(group) == 1 else \
+                cue_finding.window(text, span, [mention], [o for o in walls if o is not mention], cues, rules)
+            # the cue right after a member, else the one of its whole list
+            cue, pick = cue_finding.pick(own, mention, rules)
+            if resp and pick != "pick.right":
+                cue, pick = resp[i], "pick.respectively"
+            elif pick != "pick.right":
+                cue2, pick2 = cue_finding.pick(w, mention, rules)
+                if cue2 is not None:
+                    cue, pick = cue2, pick2
+            # a parallel phrase: no claimable quantity between ("[15]", "MATH 500" do not count)
+            sibling = prev is not None and _sibling(text, prev[0], mention, rules) \
+                and not any(prev[0].end <= o.start and o.end <= mention.start
+                            and o.rule not in rules.units.never_claims for o in mentions)
+            if sibling and (cue is None or pick in ("pick.right_far", "pick.left_far")):
+                cue, pick = prev[1], "pick.sibling"
+            elif (cue is None or pick in ("pick.right_far", "pick.left_far")) and (
+                    appositive := _appositive_change(text, prev, mention, rules)):
+                cue, pick = appositive, "pick.appositive"
+            s = Situation(rules, doc, span, mention, w, cue, pick, on_hardware, on_benchmark,
+                          changed_before=bool(sibling and prev[2].form in ("delta", "percent")
+                                              and (mention.sign or not prev[0].sign)),
+                          score_sibling=bool(sibling and prev[2].claim_type == "accuracy"))
+            claim = decide(s)
+            if claim:
+                claim = replace(claim, list_pos=group.index(mention), list_len=len(group))
+                if prev is not None and claim.qualifier is None and prev[2].qualifier == "up_to" \
+                        and _coordinated(text, prev[0], mention, rules):
+                    # "up to 3.6x layer-wise and 2.2x end-to-end"
+                    claim = replace(claim, qualifier="up_to", rule=claim.rule + ">qualifier.list_up_to")
+                out.append(claim)
+                prev = (mention, cue, claim)
+    return out
+
+
+def _appositive_change(text: str, prev: tuple | None, mention: Mention, rules: Rules) -> Cue | None:
+    """The cue of a change written in apposition to the absolute figure it
+    changes: "Peak memory drops to 12 GB, a 7.4x reduction" -> memory."""
+    if prev is None or mention.kind not in ("factor", "percent"):
+        return None
+    relative = rules.relative_of.get(prev[2].claim_type)
+    if relative is None or not rules.pattern("appositive_gap").match(text[prev[0].end:mention.start]):
+        return None
+    return cue_finding.first_of_type(rules, relative)
+
+
+def _coordinated(text: str, prev: Mention, mention: Mention, rules: Rules) -> bool:
+    """Two quantities of one kind joined by "and" after a short phrase."""
+    return prev.kind == mention.kind and bool(rules.pattern("coordinated").match(text[prev.end:mention.start]))
+
+
+def _sibling(text: str, prev: Mention, mention: Mention, rules: Rules) -> bool:
+    """A quantity in a parallel phrase right after a claim ("77.7% for PIQA,
+    66.1% for Winograde"; "from 1.20 to 1.12"; "2.45x (on average 1.58x)")."""
+    gap = text[prev.end:mention.start]
+    if {mention.kind, prev.kind} == {"bare", "percent"} and mention.kind == "bare" and gap.strip() == "(":
+        return True     # "1.93% (1.98+/-0.07)": a mean beside its best run
+    if mention.kind != prev.kind and {mention.kind, prev.kind} != {"bare", "points"}:
+        return False
+    return len(gap) <= rules.window["sibling_gap"] and bool(rules.pattern("sibling_gap").match(gap)) \
+        and bool(rules.pattern("sibling_end").search(gap))

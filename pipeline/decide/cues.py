@@ -1,0 +1,139 @@
+"""Which cue a quantity is about: its context windows and the cue picked.
+
+A quantity's window is the words left and right of it (or of its list)
+within its sentence and clause, up to the next quantity (rules.window left
+and right). The cue is the one right after it, else the nearest before it
+in its comma-delimited phrase, else one further away (constructions pick.*).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..doc import Doc, Hit
+from ..records import Mention
+from ..rules import Cue, Rules
+
+
+@dataclass(frozen=True)
+class Window:
+    left: str
+    right: str
+    left_start: int        # abstract offset of left[0]
+    right_start: int       # abstract offset of right[0] (the end of the quantity or list)
+    left_cues: tuple       # (start, end, cue) in `left`'s offsets
+    right_cues: tuple      # (start, end, cue) in `right`'s offsets
+
+
+def sentence_cues(doc: Doc, span: tuple[int, int]) -> tuple[tuple[int, int, Cue], ...]:
+    """(start, end, cue) of the cues of a sentence: the longest match at each
+    place, no overlaps; abstract offsets."""
+    hits = [(h.start, h.end, h.value) for h in doc.cues if span[0] <= h.start and h.end <= span[1]]
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    kept, last_end = [], -1
+    for h in hits:
+        if h[0] >= last_end:
+            kept.append(h)
+            last_end = h[1]
+    return tuple(kept)
+
+
+def window(text: str, span: tuple[int, int], group: list[Mention], others: list[Mention],
+           cues: tuple, rules: Rules) -> Window:
+    """The words left and right of a quantity (or a list of them), within its
+    sentence and clause, up to the next quantity; with the cues found there."""
+    g_start, g_end = group[0].start, group[-1].end
+    lo = max(span[0], g_start - int(rules.window["left"]))
+    hi = min(span[1], g_end + int(rules.window["right"]))
+    for o in others:
+        if o.end <= g_start:
+            lo = max(lo, o.end)
+        elif o.start >= g_end:
+            hi = min(hi, o.start)
+    clause_break = rules.pattern("clause_break")
+    left = text[lo:g_start]
+    if (b := list(clause_break.finditer(left))):
+        lo += b[-1].end()
+        left = left[b[-1].end():]
+    right = text[g_end:hi]
+    if (b := clause_break.search(right)):
+        right = right[:b.start()]
+    return Window(left, right, lo, g_end, _within(cues, lo, g_start), _within(cues, g_end, g_end + len(right)))
+
+
+def _within(hits: tuple, start: int, end: int) -> tuple:
+    """The hits inside text[start:end], in its own offsets."""
+    return tuple((s - start, e - start, c) for s, e, c in hits if start <= s and e <= end)
+
+
+def pick(w: Window, mention: Mention, rules: Rules) -> tuple[Cue | None, str]:
+    """(cue, construction id) of the cue a quantity is about: right after it,
+    else nearest before (within its comma-delimited phrase first), else
+    further after, else further before."""
+    right = w.right_cues
+    near_gap = rules.pattern("near_gap")
+    for i, (s, e, cue) in enumerate(right):
+        if s <= rules.window["near_right"] and not near_gap.search(w.right[:s]):
+            # "end-to-end wall clock speed up": the last cue of a compound is its head
+            while i + 1 < len(right) and not w.right[right[i][1]:right[i + 1][0]].strip(" -"):
+                i += 1
+            return right[i][2], "pick.right"
+    comma = w.left.rfind(",")
+    left = w.left_cues
+    near_left = [h for h in left if h[0] > comma]
+    if near_left:
+        return near_left[-1][2], "pick.left"
+    if right:
+        return right[0][2], "pick.right_far"
+    if left and mention.kind != "factor":
+        return left[-1][2], "pick.left_far"
+    return None, "pick.none"
+
+
+WEAK = ("pick.none", "pick.right_far", "pick.left_far")
+
+
+def respective(w: Window, n: int) -> list[Cue] | None:
+    """'memory cost and training time are reduced by 70% and 50%, respectively':
+    the n cues before a list of n quantities, in order."""
+    hits = w.left_cues
+    return [h[2] for h in hits] if len(hits) == n else None
+
+
+def first_of_type(rules: Rules, claim_type: str) -> Cue:
+    """The first cue of a claim type: the default when only the sentence's shape tells."""
+    return next(c for c in rules.cues if c.type == claim_type)
+
+
+def benchmark_after(doc: Doc, pos: int, end: int, rules: Rules) -> Hit | None:
+    """The benchmark a score names right after it ("on HumanEval", "for the
+    COCO"), within text[pos:end]: of the benchmarks that start where the
+    connecting words end, the first of datasets.csv."""
+    m = rules.pattern("value_to_dataset").match(doc.read, pos, end)
+    if m is None:
+        return None
+    at = [h for h in doc.benchmarks if h.start == m.end() and h.end <= end]
+    return min(at, key=lambda h: h.entry) if at else None
+
+
+def benchmark_before_bracket(doc: Doc, start: int, pos: int, rules: Rules) -> bool:
+    """A benchmark right before a score in brackets, within text[start:pos]: "GSM8K (90.8%)"."""
+    if not doc.read[start:pos].rstrip().endswith("("):
+        return False
+    bracket = rules.pattern("open_bracket")
+    return any(start <= h.start and h.end <= pos and bracket.fullmatch(doc.read, h.end, pos)
+               for h in doc.benchmarks)
+
+
+def metric_before(doc: Doc, start: int, pos: int, rules: Rules) -> bool:
+    """A metric name right before a score, within text[start:pos]: "accuracy of", "pass@1 at"."""
+    link = rules.pattern("metric_to_value")
+    return any(start <= h.start and h.end <= pos and link.fullmatch(doc.read, h.end, pos) for h in doc.metrics)
+
+
+def metric_at(doc: Doc, pos: int, end: int) -> bool:
+    """A metric name right after a score, within text[pos:end]: "41 mAP", "0.78 Spearman correlation"."""
+    read = doc.read
+    i = pos
+    while i < end and read[i].isspace():
+        i += 1
+    return any(h.start == i and h.end <= end for h in doc.metrics)

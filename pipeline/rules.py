@@ -1,0 +1,526 @@
+"""Rules: every resource file of the extraction core, read once, checked
+against `resources/schema.toml`, compiled once, and passed as one value to
+every component (`find.document(paper, rules)`, `decide.claims(doc, rules)`).
+
+    >>> rules = load()                       # pipeline/resources and schemas/
+    >>> rules.window["left"], rules.cues[0].id
+    (110, 'speed.faster')
+
+A malformed file is a ResourceError naming the file, the line and the key
+(or CSV column) and what was expected; nothing is read from module state, so
+a test can load a tiny resource folder of its own (`load(folder)`).
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import regex
+
+from .config import RESOURCES, SCHEMAS
+from .errors import ResourceError
+from .gazetteer import Gazetteer, Scanner
+
+WORD_BEFORE, WORD_AFTER = r"(?<![\p{L}\d\-])", r"(?![\p{L}\d\-])"
+DEVICE_BEFORE, DEVICE_AFTER = r"(?<![\w\-.])", r"(?![\w])"
+NUMBER_WORD_BEFORE = r"(?<![\p{L}-])"
+# Gazetteers of the one scan per abstract, in the order Rules.scanner holds them.
+LAYERS = ("devices", "benchmarks", "metrics", "cues", "number_words", "baseline_phrases")
+
+
+# ---- records the components read -------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Cue:
+    id: str
+    type: str
+    measure: str                 # cost | rate | score
+    pattern: regex.Pattern       # as the cue gazetteer compiled it
+    factor_type: str | None = None
+    share_of: regex.Pattern | None = None    # "of the (total) FLOPs" after a percentage
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    percentage: bool
+    lower_is_better: bool
+    pattern: regex.Pattern
+
+
+@dataclass(frozen=True)
+class Device:
+    canonical: str
+    vendor: str | None
+    kind: str
+    generic: bool
+
+
+@dataclass(frozen=True)
+class Construction:
+    """One named decision of the claim stage (resources/constructions.toml)."""
+    id: str
+    stage: str
+    spec: str
+    kinds: frozenset[str] | None
+    when: tuple
+    then: Mapping[str, Any]
+    suite: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Units:
+    """How quantities are written (quantities.toml, units.csv), compiled."""
+    number: regex.Pattern
+    number_after_slash: regex.Pattern
+    number_only: regex.Pattern
+    exponent: regex.Pattern
+    reference_before: regex.Pattern
+    latex_wrap: regex.Pattern
+    space: regex.Pattern
+    factor: regex.Pattern
+    percent: regex.Pattern
+    points: regex.Pattern
+    metric: regex.Pattern
+    physical: regex.Pattern
+    physical_map: Mapping[str, dict]
+    physical_folded: Mapping[str, dict]
+    connector: regex.Pattern
+    list_gap: regex.Pattern
+    openers: regex.Pattern
+    between: regex.Pattern
+    factor_values: Mapping[str, float]
+    word_qualifiers: Mapping[str, str]
+    fraction_values: Mapping[str, float]
+    cardinals: Mapping[str, float]
+    verbal: frozenset[str]
+    verbal_object: regex.Pattern
+    never_claims: frozenset[str]
+    max_digits: int
+
+
+@dataclass(frozen=True)
+class Rules:
+    folder: Path
+    reading_markup: regex.Pattern
+    math_dollar: regex.Pattern
+    breaks: str
+    sentence_end: regex.Pattern
+    abbreviations: frozenset[str]
+    abbreviation_reach: int
+    units: Units
+    cues: tuple[Cue, ...]
+    relative_of: Mapping[str, str]
+    cue_word: regex.Pattern
+    not_claim: Mapping[str, regex.Pattern]
+    metrics: tuple[Metric, ...]
+    metric_by_name: Mapping[str, Metric]
+    benchmarks: tuple[str, ...]                 # names, in datasets.csv order
+    devices: tuple[Device, ...]
+    device_background: regex.Pattern
+    device_count: Mapping[str, Any]
+    window: Mapping[str, float]
+    context: Mapping[str, regex.Pattern]
+    qualifier_before: tuple[tuple[str, regex.Pattern], ...]
+    qualifier_after: tuple[tuple[str, regex.Pattern], ...]
+    direction: Mapping[str, regex.Pattern]
+    worse: regex.Pattern
+    baseline_end: regex.Pattern
+    baseline_list_end: regex.Pattern
+    baseline_max_words: int
+    subject_verb: regex.Pattern
+    merit_of: regex.Pattern
+    not_names: frozenset[str]
+    not_name_suffixes: tuple[str, ...]
+    fallback_to_first_name: bool
+    constructions: Mapping[str, tuple[Construction, ...]]   # stage -> records, in order
+    construction_ids: frozenset[str]
+    vocabulary: Mapping[str, tuple[str, ...]]
+    si: Mapping[str, tuple[float, str]]          # unit -> (factor to SI, SI unit), by pint
+    scanner: Scanner
+    relative_types: frozenset[str] = field(default=frozenset())
+
+    def pattern(self, name: str) -> regex.Pattern:
+        """A context pattern (context.toml [patterns]) by name."""
+        try:
+            return self.context[name]
+        except KeyError:
+            raise ResourceError(self.folder / "context.toml", None, f"a pattern named {name!r}") from None
+
+
+# ---- reading and checking the files -----------------------------------------
+
+class _Source:
+    """One resource file: its path, its text (for line numbers) and its data."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.text = path.read_text(encoding="utf-8")
+        except OSError as e:
+            raise ResourceError(path, None, f"a readable file ({e.strerror})") from None
+
+    def line_of(self, key: str, nth: int = 0) -> int | None:
+        """The line where `key` is defined (the nth `[[key]]` of an array of tables)."""
+        pat = regex.compile(r"^\s*(?:\[\[\s*\"?" + regex.escape(key) + r"\"?\s*\]\]|\[\s*\"?" + regex.escape(key)
+                            + r"\"?\s*\]|\"?" + regex.escape(key) + r"\"?\s*=)", regex.M)
+        hits = [self.text.count("\n", 0, m.start()) + 1 for m in pat.finditer(self.text)]
+        return hits[nth] if len(hits) > nth else (hits[0] if hits else None)
+
+    def error(self, key: str, expected: str, nth: int = 0) -> ResourceError:
+        """An error at `key` ("window.left": the line of `left` after `[window]`)."""
+        parts = key.split(".")
+        line = self.line_of(parts[-1], nth)
+        if len(parts) > 1 and (table := self.line_of(parts[0])):
+            after = regex.compile(r"^\s*\"?" + regex.escape(parts[-1]) + r"\"?\s*=", regex.M)
+            lines = self.text.splitlines()
+            line = next((i + 1 for i in range(table, len(lines)) if after.match(lines[i])), line)
+        return ResourceError(self.path, line, f"{key}: {expected}")
+
+
+def _toml(folder: Path, name: str, schema: dict) -> dict:
+    src = _Source(_find(folder, name))
+    try:
+        data = tomllib.loads(src.text)
+    except tomllib.TOMLDecodeError as e:
+        raise ResourceError(src.path, getattr(e, "lineno", None), f"valid TOML ({e})") from None
+    for key, kind in schema.get(name, {}).items():
+        k = key.rstrip("?")
+        if k not in data:
+            if key.endswith("?"):
+                continue
+            raise src.error(k, f"a key {k!r} ({kind})")
+        if kind.startswith("table["):
+            sub = schema[f"{name}[{kind[6:-1]}]"]
+            items = data[k]
+            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                raise src.error(k, f"an array of tables [[{k}]]")
+            for nth, item in enumerate(items):
+                for key2, kind2 in sub.items():
+                    k2 = key2.rstrip("?")
+                    if k2 not in item:
+                        if not key2.endswith("?"):
+                            raise src.error(k, f"[[{k}]] number {nth + 1}: a key {k2!r} ({kind2})", nth)
+                    elif (why := _why(kind2, item[k2])):
+                        raise src.error(k, f"[[{k}]] {item.get('id', nth + 1)}: {k2} is not {why}", nth)
+        elif kind.startswith("map[") and isinstance(data[k], dict):
+            for sub_key, item in data[k].items():
+                whys = [_why(alt, item) for alt in kind[4:-1].split("|")]
+                if all(whys):
+                    raise src.error(f"{k}.{sub_key}", " or ".join(whys))
+        elif (why := _why(kind, data[k])):
+            raise src.error(k, why)
+    return data
+
+
+def _find(folder: Path, name: str) -> Path:
+    for base in (folder, SCHEMAS):
+        if (base / name).exists():
+            return base / name
+    raise ResourceError(folder / name, None, "a resource file of that name")
+
+
+def _compiles(pattern: str) -> str | None:
+    try:
+        regex.compile(pattern)
+    except (regex.error, TypeError) as e:
+        return f"a pattern the regex module compiles ({e})"
+    return None
+
+
+def _why(kind: str, v: Any) -> str | None:
+    """None if `v` is of `kind` (the kinds of schema.toml), else what was expected."""
+    if kind.startswith("map["):
+        if not isinstance(v, dict):
+            return f"a table, found {v!r}"
+        for k, item in v.items():
+            if all(_why(alt, item) for alt in kind[4:-1].split("|")):
+                return f"a table of {kind[4:-1]}, found {k} = {item!r}"
+        return None
+    if kind.startswith("list"):
+        if not isinstance(v, list):
+            return f"a list, found {v!r}"
+        inner = kind[5:-1] if kind.startswith("list[") else None
+        bad = next((x for x in v if inner and _why(inner, x)), None) if inner else None
+        return f"a list of {inner}, found {bad!r}" if bad is not None else None
+    if kind in ("str", "regex"):
+        if not isinstance(v, str):
+            return f"a string, found {v!r}"
+        return _compiles(v) if kind == "regex" else None
+    if kind == "int":
+        return None if isinstance(v, int) and not isinstance(v, bool) else f"an integer, found {v!r}"
+    if kind == "number":
+        return None if isinstance(v, (int, float)) and not isinstance(v, bool) else f"a number, found {v!r}"
+    if kind == "bool":
+        return None if isinstance(v, bool) else f"true or false, found {v!r}"
+    vocab = _vocabulary()
+    if kind in vocab:
+        return None if v in vocab[kind] else f"one of {list(vocab[kind])}, found {v!r}"
+    raise ValueError(f"schema.toml: unknown kind {kind!r}")
+
+
+def _csv(folder: Path, name: str, spec: dict) -> tuple[dict, ...]:
+    """Rows of a CSV resource ('#' lines are comments), checked against its spec."""
+    src = _Source(_find(folder, name))
+    numbered = [(i, ln) for i, ln in enumerate(src.text.splitlines(keepends=True), 1)
+                if ln.strip() and not ln.lstrip().startswith("#")]
+    reader = csv.DictReader(ln for _, ln in numbered)
+    columns = spec.get("columns", [])
+    if reader.fieldnames is None or [c for c in columns if c not in reader.fieldnames]:
+        raise ResourceError(src.path, numbered[0][0] if numbered else None,
+                            f"a header with the columns {columns}, found {reader.fieldnames}")
+    vocab = _vocabulary()
+    rows = []
+    for row in reader:
+        line = numbered[min(reader.line_num, len(numbered)) - 1][0]
+        if None in row or any(v is None for v in row.values()):
+            raise ResourceError(src.path, line, f"{len(reader.fieldnames)} columns {reader.fieldnames}")
+        row = {k: v.strip() for k, v in row.items()}
+        for col in spec.get("regex", []):
+            if (why := _compiles(row[col])):
+                raise ResourceError(src.path, line, f"column {col}: {why}")
+        for col, voc in spec.get("enum", {}).items():
+            if row[col] not in vocab[voc]:
+                raise ResourceError(src.path, line, f"column {col}: one of {vocab[voc]}, found {row[col]!r}")
+        for col in spec.get("bool", []):
+            if row[col] not in ("0", "1"):
+                raise ResourceError(src.path, line, f"column {col}: 0 or 1, found {row[col]!r}")
+        rows.append(row)
+    return tuple(rows)
+
+
+@functools.cache
+def _vocabulary() -> dict[str, tuple[str, ...]]:
+    """The closed vocabularies of schemas/vocabularies.toml (the tables' contract)."""
+    with open(SCHEMAS / "vocabularies.toml", "rb") as f:
+        return {k: tuple(v) for k, v in tomllib.load(f).items()}
+
+
+# ---- compiling ----------------------------------------------------------------
+
+def _longest_first(words, escape: bool = True) -> str:
+    """One alternation of `words`, the longest first (so that "GPU hours" wins over "GPU")."""
+    words = sorted(set(words), key=len, reverse=True)
+    return "|".join(regex.escape(w) if escape else w for w in words)
+
+
+def _alternation(words, flags=0, boundary=True) -> regex.Pattern:
+    tail = r"(?![\p{L}\d])" if boundary else ""
+    return regex.compile(f"(?:{_longest_first(words)}){tail}", flags)
+
+
+def _fill(template: str, **parts: str) -> str:
+    """A template of the resource files with its <<name>> parts filled in."""
+    for k, v in parts.items():
+        template = template.replace(f"<<{k}>>", v)
+    return template
+
+
+def _backwards_if_anchored(p: regex.Pattern) -> regex.Pattern:
+    r"""A pattern that ends at the end of the text (\Z) and may start
+    anywhere, compiled to search from the end: the engine starts where a
+    match must end instead of trying every position. Such patterns are only
+    asked whether they match. (One anchored at both ends, \A...\Z, is
+    matched from its start as written.)"""
+    if p.pattern.endswith(r"\Z") and r"\A" not in p.pattern:
+        return regex.compile(p.pattern, p.flags | regex.REVERSE)
+    return p
+
+
+def _units(q: dict, phys_rows: tuple[dict, ...], max_digits: int) -> Units:
+    phys = {r["surface"]: r for r in phys_rows}
+    cards = {k.casefold(): float(v) for k, v in q["cardinals"].items()}
+    number = r"(?P<sign>" + q["sign"] + r")?(?P<num>" + q["digits"] + ")"
+    return Units(
+        number=regex.compile(q["number_before"] + number),
+        number_after_slash=regex.compile(number),
+        number_only=regex.compile(q["digits"]),
+        exponent=regex.compile(q["exponent"]),
+        reference_before=regex.compile(q["reference_before"]),
+        latex_wrap=regex.compile(q["latex_wrap"]),
+        space=regex.compile(q["unit_space"]),
+        factor=_alternation(q["factor_tokens"]),
+        percent=regex.compile("|".join(
+            regex.escape(w) + (r"(?![\p{L}])" if w[-1].isalpha() else "")
+            for w in sorted(q["percent_tokens"], key=len, reverse=True))),
+        points=_alternation(q["points_tokens"]),
+        metric=_alternation(q["metric_unit_tokens"]),
+        physical=_alternation(phys),
+        physical_map=phys,
+        physical_folded={k.casefold(): v for k, v in sorted(phys.items(), reverse=True)},
+        connector=regex.compile(r"[ \u00a0]?(?:" + "|".join(
+            regex.escape(c) if not c.isalpha() else r" " + c + r" "
+            for c in sorted(q["range_connectors"], key=len, reverse=True)) + r")[ \u00a0]?"),
+        list_gap=regex.compile(r"\s*(?:" + _longest_first(q["list_connectors"])
+                               + r")\s*(?:(?:and|or)\s+)?\Z"),
+        openers=_alternation(q["range_openers"], regex.I),
+        between=regex.compile(r"(?i)\b(?:" + "|".join(q["between_words"]) + r")\s+\Z"),
+        factor_values={k.casefold(): float(v) for k, v in q["factor_words"].items()},
+        word_qualifiers={k.casefold(): v for k, v in q["word_qualifiers"].items()},
+        fraction_values={k.casefold(): float(v) for k, v in q["fraction_words"].items()},
+        cardinals=cards,
+        verbal=frozenset(w.casefold() for w in q["verbal_factor_words"]),
+        verbal_object=regex.compile(r"(?i)\s+(?:" + "|".join(q["factor_word_objects"]) + r")\b"),
+        never_claims=frozenset(q["never_claim_rules"]),
+        max_digits=max_digits,
+    )
+
+
+def _number_word_patterns(q: dict, phys: Mapping[str, dict]) -> list[str]:
+    """The four number-word patterns, in NUMBER_WORDS order (find/quantities.py)."""
+    card_alt = _longest_first(q["cardinals"])
+    factor_alt = "(?:" + "|".join(regex.escape(f) for f in q["factor_suffixes"]) + ")"
+    phys_words = [s for s in phys if len(s) > 2 and s.isalpha()]
+    return [
+        "(?:" + _longest_first(q["factor_words"]) + r")(?![\p{L}-])",                 # "twice"
+        rf"(?P<w>{card_alt})[ -]?(?P<u>{factor_alt})(?![\p{{L}}])",                   # "two times"
+        rf"(?P<w>{card_alt}) (?P<u>{_longest_first(phys_words)})(?![\p{{L}}])",       # "two hours"
+        "(?:" + _longest_first(q["fraction_words"]) + r")(?![\p{L}-])",               # "half"
+    ]
+
+
+def _si_factors(unit_rows: tuple[dict, ...]) -> dict[str, tuple[float, str]]:
+    """Canonical unit -> (multiplier, SI unit), as pint converts one of it
+    (units.csv: the pint expression and the SI target; schemas/units.txt
+    adds FLOP, token, parameter, ...). Units pint cannot convert are left out."""
+    import pint
+    ureg = pint.UnitRegistry(cache_folder=None)
+    ureg.load_definitions(str(SCHEMAS / "units.txt"))
+    exprs: dict[str, tuple[str, str]] = {}
+    for row in unit_rows:
+        if row["pint"] and row["si"]:
+            exprs.setdefault(row["unit"], (row["pint"], row["si"]))
+    out = {}
+    for unit, (expr, target) in exprs.items():
+        try:
+            q = ureg.Quantity(1.0, expr).to(target)
+        except (pint.errors.PintError, ValueError, AttributeError):
+            continue
+        out[unit] = (float(q.magnitude), str(q.units))
+    return out
+
+
+def _constructions(src_data: dict, folder: Path) -> dict[str, tuple[Construction, ...]]:
+    stages: dict[str, list[Construction]] = {}
+    seen: set[str] = set()
+    for row in src_data["construction"]:
+        if row["id"] in seen:
+            raise ResourceError(folder / "constructions.toml", None, f"a unique id, found {row['id']!r} twice")
+        seen.add(row["id"])
+        stages.setdefault(row["stage"], []).append(Construction(
+            row["id"], row["stage"], row["spec"],
+            frozenset(row["kinds"]) if "kinds" in row else None,
+            tuple(row.get("when", ())), dict(row.get("then", {})), tuple(row.get("suite", ()))))
+    return {k: tuple(v) for k, v in stages.items()}
+
+
+def load(folder: Path | str = RESOURCES, max_digits: int = 18) -> Rules:
+    """The rules of the resource files in `folder` (schemas/ for the vocabularies)."""
+    folder = Path(folder)
+    with open(_find(folder, "schema.toml"), "rb") as f:
+        schema = tomllib.load(f)
+    t = lambda name: _toml(folder, name, schema)                # noqa: E731
+    c = lambda name: _csv(folder, name, schema.get(name, {}))  # noqa: E731
+    reading, sentences, q = t("reading.toml"), t("sentences.toml"), t("quantities.toml")
+    cues_toml, context, attrs = t("cues.toml"), t("context.toml"), t("attributes.toml")
+    hw_toml, constructions = t("hardware.toml"), t("constructions.toml")
+    device_rows, dataset_rows, metric_rows, unit_rows = c("hardware.csv"), c("datasets.csv"), \
+        c("metrics.csv"), c("units.csv")
+    vocab = _vocabulary()
+
+    units = _units(q, unit_rows, max_digits)
+    cue_rows = list(cues_toml["cue"]) + [{"id": "accuracy.metrics_csv", "type": "accuracy", "measure": "score",
+                                          "pattern": "|".join(r["pattern"] for r in metric_rows)}]
+    metric_flags = [0 if r["pattern"].isupper() else regex.I for r in metric_rows]   # "AP", "EM" as written
+    a_base, a_subj, wrap = attrs["baseline"], attrs["subject"], attrs["wrap"]
+    gazetteers = {
+        "devices": Gazetteer([r["pattern"] for r in device_rows], DEVICE_BEFORE, DEVICE_AFTER),
+        "benchmarks": Gazetteer([r["pattern"] for r in dataset_rows], WORD_BEFORE, WORD_AFTER),
+        "metrics": Gazetteer([r["pattern"] for r in metric_rows], WORD_BEFORE, WORD_AFTER, metric_flags),
+        "cues": Gazetteer([r["pattern"] for r in cue_rows], WORD_BEFORE, WORD_AFTER, regex.I),
+        "number_words": Gazetteer(_number_word_patterns(q, units.physical_map), NUMBER_WORD_BEFORE, "", regex.I),
+        "baseline_phrases": Gazetteer([a_base["after"], a_base["verbs"]], r"(?<![\p{L}\-])", r"\s+", regex.I),
+    }
+    share_prefix = context["patterns"]["share_of"]
+    cues = tuple(Cue(r["id"], r["type"], r["measure"], e.pattern, r.get("factor_type"),
+                     regex.compile(share_prefix + _scoped(e.pattern)))
+                 for r, e in zip(cue_rows, gazetteers["cues"].entries))
+    metrics = tuple(Metric(r["name"], r["percentage"] == "1", r["lower_is_better"] == "1", e.pattern)
+                    for r, e in zip(metric_rows, gazetteers["metrics"].entries))
+    nc = cues_toml["not_claim"]
+    patterns = {k: _backwards_if_anchored(regex.compile(v)) for k, v in context["patterns"].items()}
+    constructions_by_stage = _constructions(constructions, folder)
+    return Rules(
+        folder=folder,
+        reading_markup=regex.compile(_fill(reading["markup_template"],
+                                           markup_commands=_longest_first(reading["markup_commands"]),
+                                           dropped_commands=_longest_first(reading["dropped_commands"]))),
+        math_dollar=regex.compile(reading["math_dollar"]),
+        breaks=reading["breaks"],
+        sentence_end=regex.compile(sentences["sentence_end"]),
+        abbreviations=frozenset(a.lower() for a in sentences["abbreviations"]),
+        abbreviation_reach=int(sentences["abbreviation_reach"]),
+        units=units,
+        cues=cues,
+        relative_of=dict(cues_toml["relative_of"]),
+        cue_word=regex.compile(r"(?i)(?:" + "|".join(r["pattern"] for r in cues_toml["cue"]) + r")"),
+        not_claim={
+            "after": regex.compile(r"(?i)\A\s*(?:" + nc["after"] + "|" + nc["breakdown_after"] + ")"),
+            "before": regex.compile(r"(?i)(?:" + nc["before"] + "|" + nc["breakdown_before"] + r")\Z",
+                                    regex.REVERSE),
+            "bigger": regex.compile(r"(?i)\A\s*" + nc["bigger"]),
+            "trend": regex.compile(r"(?i)" + nc["trend"]),
+        },
+        metrics=metrics,
+        metric_by_name={m.name.lower(): m for m in metrics},
+        benchmarks=tuple(r["name"] for r in dataset_rows),
+        devices=tuple(Device(r["canonical"], r["vendor"] or None, r["kind"], r["generic"] == "1")
+                      for r in device_rows),
+        device_background=regex.compile(r"(?i)(?:" + "|".join(hw_toml["generic_background_before"])
+                                        + r")[\s/]+(?:[^\s/]+[\s/]+){0,2}\Z"),
+        device_count={
+            "before": regex.compile(hw_toml["count_before"]),
+            "not_before": tuple(hw_toml["count_not_before"]),
+            "gap": hw_toml["count_gap"],
+            "word_before": regex.compile(hw_toml["word_count_before"]),
+            "words": {**units.cardinals, **{k.casefold(): v for k, v in hw_toml["count_words"].items()}},
+        },
+        window=dict(context["window"]),
+        context=patterns,
+        qualifier_before=tuple((k, regex.compile(_fill(wrap["qualifier_before"], p=v), regex.REVERSE))
+                               for k, v in attrs["qualifier_before"].items()),
+        qualifier_after=tuple((k, regex.compile(_fill(wrap["qualifier_after"], p=v)))
+                              for k, v in attrs["qualifier_after"].items()),
+        direction={k: regex.compile(_fill(wrap["direction"], p=v)) for k, v in attrs["direction"].items()},
+        worse=regex.compile(_fill(wrap["worse"], p=attrs["worse"]["pattern"])),
+        baseline_end=regex.compile(_fill(wrap["baseline_end"], stop_words=a_base["stop_words"])),
+        baseline_list_end=regex.compile(_fill(wrap["baseline_list_end"], stop_words=a_base["stop_words"])),
+        baseline_max_words=int(a_base["max_words"]),
+        subject_verb=regex.compile(_fill(wrap["subject_verb"], adverbs=a_subj["adverbs"], verbs=a_subj["verbs"])),
+        merit_of=regex.compile(_fill(wrap["merit_of"], merit_of=a_subj["merit_of"]), regex.REVERSE),
+        not_names=frozenset(a_subj["not_names"]) | frozenset(units.physical_map),
+        not_name_suffixes=tuple(a_subj["not_name_suffixes"]),
+        fallback_to_first_name=bool(a_subj.get("fallback_to_first_name", True)),
+        constructions=constructions_by_stage,
+        construction_ids=frozenset(r.id for rs in constructions_by_stage.values() for r in rs),
+        vocabulary=vocab,
+        si=_si_factors(unit_rows),
+        scanner=Scanner(gazetteers),
+        relative_types=frozenset(vocab["relative_claim_type"]),
+    )
+
+
+def _scoped(p: regex.Pattern) -> str:
+    """A compiled pattern as a part of a larger one, with its own case flag."""
+    return f"(?{'i' if p.flags & regex.I else '-i'}:{p.pattern})"
+
+
+@functools.cache
+def default() -> Rules:
+    """The project's rules, loaded once per process: for the edges (the build,
+    the CLI, tests); components take the rules as an argument."""
+    return load()
