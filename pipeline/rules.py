@@ -50,6 +50,7 @@ class Metric:
     percentage: bool
     lower_is_better: bool
     pattern: regex.Pattern
+    written: str = "text"        # text | phrase | name: how the metric column writes it
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,9 @@ class Rules:
     not_names: frozenset[str]
     not_name_suffixes: tuple[str, ...]
     fallback_to_first_name: bool
+    metric_modifier: regex.Pattern       # a word that may be part of a metric's name
+    metric_modifier_stop: regex.Pattern  # ... and the words that are not
+    metric_max_modifiers: int
     constructions: Mapping[str, tuple[Construction, ...]]   # stage -> records, in order
     construction_ids: frozenset[str]
     vocabulary: Mapping[str, tuple[str, ...]]
@@ -286,6 +290,9 @@ def _csv(folder: Path, name: str, spec: dict) -> tuple[dict, ...]:
         for col, voc in spec.get("enum", {}).items():
             if row[col] not in vocab[voc]:
                 raise ResourceError(src.path, line, f"column {col}: one of {vocab[voc]}, found {row[col]!r}")
+        for col, allowed in spec.get("choice", {}).items():
+            if row[col] not in allowed:
+                raise ResourceError(src.path, line, f"column {col}: one of {allowed}, found {row[col]!r}")
         for col in spec.get("bool", []):
             if row[col] not in ("0", "1"):
                 raise ResourceError(src.path, line, f"column {col}: 0 or 1, found {row[col]!r}")
@@ -449,7 +456,7 @@ def load(folder: Path | str = RESOURCES, max_digits: int = 18) -> Rules:
     cues = tuple(Cue(r["id"], r["type"], r["measure"], e.pattern, r.get("factor_type"),
                      regex.compile(share_prefix + _scoped(e.pattern)))
                  for r, e in zip(cue_rows, gazetteers["cues"].entries))
-    metrics = tuple(Metric(r["name"], r["percentage"] == "1", r["lower_is_better"] == "1", e.pattern)
+    metrics = tuple(Metric(r["name"], r["percentage"] == "1", r["lower_is_better"] == "1", e.pattern, r["written"])
                     for r, e in zip(metric_rows, gazetteers["metrics"].entries))
     nc = cues_toml["not_claim"]
     patterns = {k: _backwards_if_anchored(regex.compile(v)) for k, v in context["patterns"].items()}
@@ -476,7 +483,7 @@ def load(folder: Path | str = RESOURCES, max_digits: int = 18) -> Rules:
             "trend": regex.compile(r"(?i)" + nc["trend"]),
         },
         metrics=metrics,
-        metric_by_name={m.name.lower(): m for m in metrics},
+        metric_by_name={m.name.lower(): m for m in reversed(metrics)},
         benchmarks=tuple(r["name"] for r in dataset_rows),
         devices=tuple(Device(r["canonical"], r["vendor"] or None, r["kind"], r["generic"] == "1")
                       for r in device_rows),
@@ -505,6 +512,9 @@ def load(folder: Path | str = RESOURCES, max_digits: int = 18) -> Rules:
         not_names=frozenset(a_subj["not_names"]) | frozenset(units.physical_map),
         not_name_suffixes=tuple(a_subj["not_name_suffixes"]),
         fallback_to_first_name=bool(a_subj.get("fallback_to_first_name", True)),
+        metric_modifier=regex.compile(attrs["metric"]["modifier"]),
+        metric_modifier_stop=regex.compile(_fill(attrs["metric"]["modifier_stop"], verbs=a_subj["verbs"])),
+        metric_max_modifiers=int(attrs["metric"]["max_modifiers"]),
         constructions=constructions_by_stage,
         construction_ids=frozenset(r.id for rs in constructions_by_stage.values() for r in rs),
         vocabulary=vocab,

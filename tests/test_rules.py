@@ -29,7 +29,7 @@ def tiny(copy):
     (folder / "hardware.csv").write_text(
         "canonical,vendor,kind,generic,pattern\nAcme Frobnitz 9,Acme,gpu,0,(?:Acme )?Frobnitz ?9\n")
     (folder / "datasets.csv").write_text("name,pattern\nQuuxBench,QuuxBench\n")
-    (folder / "metrics.csv").write_text("name,pattern,percentage,lower_is_better\nzap score,zap score,0,0\n")
+    (folder / "metrics.csv").write_text("name,pattern,percentage,lower_is_better,written\nzap score,zap score,0,0,text\n")
     cues = (folder / "cues.toml").read_text()
     (folder / "cues.toml").write_text(cues.replace('pattern = "faster|', 'pattern = "more zoominess|faster|', 1))
     return folder

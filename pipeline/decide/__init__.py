@@ -26,7 +26,7 @@ def claims(doc: Doc, rules: Rules, max_mentions: int) -> tuple[list[Claim], list
     last_dataset: str | None = None
     for span in doc.sentences:
         inside = [m for m in doc.quantities if span[0] <= m.start < span[1]]
-        named = [h for h in doc.benchmarks if span[0] <= h.start and h.end <= span[1]]
+        named = [(h.start, doc.read[h.start:h.end]) for h in doc.benchmarks if span[0] <= h.start and h.end <= span[1]]
         if not inside:
             _, last_dataset = attributes.carry_dataset([], named, last_dataset)
             continue

@@ -246,8 +246,9 @@ def hardware_of(claim: Claim, devices: list[HardwareMention],
 
 
 def benchmarks_in(doc: Doc, span: tuple[int, int]) -> list[tuple[int, int, str]]:
-    """(start, end, name) of the benchmarks named in a sentence, in the sentence's offsets."""
-    return [(h.start - span[0], h.end - span[0], h.value) for h in doc.benchmarks
+    """(start, end, name as written) of the benchmarks named in a sentence,
+    in the sentence's offsets (constructions K9: "CIFAR10", "ILSVRC-12" as written)."""
+    return [(h.start - span[0], h.end - span[0], doc.read[h.start:h.end]) for h in doc.benchmarks
             if span[0] <= h.start and h.end <= span[1]]
 
 
@@ -323,12 +324,13 @@ def carry_baseline(claims: list[Claim], previous: str | None) -> tuple[list[Clai
     return claims, previous
 
 
-def carry_dataset(claims: list[Claim], named: list[Hit], previous: str | None) -> tuple[list[Claim], str | None]:
+def carry_dataset(claims: list[Claim], named: list[tuple[int, str]], previous: str | None
+                  ) -> tuple[list[Claim], str | None]:
     """Scores whose sentence names no benchmark were measured on the one the
     abstract named last ("On COCO, ... . It also beats X by 1.7 mAP").
-    `named`: the benchmark hits of the sentence. Returns the claims and the
-    benchmark to carry on."""
+    `named`: (start, name as written) of the benchmarks of the sentence.
+    Returns the claims and the benchmark to carry on."""
     if previous:
         claims = [replace(c, dataset=previous, rule=c.rule + ">dataset.carried")
                   if c.claim_type == "accuracy" and c.dataset is None else c for c in claims]
-    return claims, (max((h.start, h.value) for h in named)[1] if named else previous)
+    return claims, (max(named)[1] if named else previous)

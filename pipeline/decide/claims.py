@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from ..doc import Doc
+from ..doc import Doc, Hit
 from ..records import Claim, Mention
 from ..rules import Cue, Metric, Rules
 from . import cues as cue_finding
@@ -68,10 +68,21 @@ class Situation:
         return int(self.rules.window[name])
 
     def metric(self) -> Metric | None:
+        """The metric of a score: written as its unit ("1.7 mAP"), else named near it."""
+        return self.metric_as_written()[0]
+
+    def metric_as_written(self) -> tuple[Metric | None, str | None]:
+        """The metric of a score and how the text writes it (claims-spec
+        section 4, constructions K17: "top1 accuracy", "error rates")."""
         if "_metric" not in self._facts:
             m = self.mention
-            self._facts["_metric"] = (self.rules.metric_by_name.get(m.metric.lower()) if m.metric else None) \
-                or metric_near(self.doc, self.span, m.start, self.rules)
+            known = self.rules.metric_by_name.get(m.metric.lower()) if m.metric else None
+            if known:
+                self._facts["_metric"] = (known, m.metric)
+            elif (h := metric_near(self.doc, self.span, m.start, self.rules)) is not None:
+                self._facts["_metric"] = (h.value, written_metric(self.doc, h, self.span[0], self.rules))
+            else:
+                self._facts["_metric"] = (None, None)
         return self._facts["_metric"]
 
 
@@ -172,11 +183,11 @@ def _surface_unit(mention: Mention, rules: Rules) -> str:
     return ""
 
 
-def metric_near(doc: Doc, span: tuple[int, int], pos: int, rules: Rules) -> Metric | None:
+def metric_near(doc: Doc, span: tuple[int, int], pos: int, rules: Rules) -> Hit | None:
     """The metric named nearest a score, within rules.window metric_near; one
     in the score's own comma-delimited phrase first ("boost extraction
     accuracy by 44.2%, cut hallucinations by 22.5%": accuracy, though
-    "hallucinations" is nearer)."""
+    "hallucinations" is nearer). Its hit: the Metric and where it is written."""
     reach = rules.window["metric_near"]
     best = None
     for h in doc.metrics:
@@ -187,8 +198,38 @@ def metric_near(doc: Doc, span: tuple[int, int], pos: int, rules: Rules) -> Metr
             continue
         rank = (d + (reach if "," in doc.read[min(h.start, pos):max(h.start, pos)] else 0), -len(h.value.name))
         if best is None or rank < best[0]:
-            best = (rank, h.value)
+            best = (rank, h)
     return best[1] if best else None
+
+
+def written_metric(doc: Doc, h: Hit, floor: int, rules: Rules) -> str:
+    """The metric column of a metric hit: as written, with the words of its
+    name before it, or its name (metrics.csv `written`)."""
+    if h.value.written == "name":
+        return h.value.name
+    start = metric_name_start(doc, h.start, floor, rules) if h.value.written == "phrase" else h.start
+    return doc.read[start:h.end]
+
+
+def metric_name_start(doc: Doc, start: int, floor: int, rules: Rules) -> int:
+    """Where a metric's name starts as the text writes it: the words right
+    before a metric of metrics.csv that are part of its name ("attack success
+    rates", "top-1 classification accuracy"), not those that are not
+    ("higher accuracy", "the accuracy"; attributes.toml [metric])."""
+    text = doc.read
+    names = {(h.start, h.end) for h in doc.benchmarks}
+    for _ in range(rules.metric_max_modifiers):
+        if start - 2 < floor or text[start - 1] != " " or text[start - 2] == " ":
+            break
+        j = start - 1
+        while j > floor and not text[j - 1].isspace():
+            j -= 1
+        word = text[j:start - 1]
+        if not rules.metric_modifier.fullmatch(word) or rules.metric_modifier_stop.fullmatch(word) \
+                or any(a <= j < b for a, b in names):
+            break
+        start = j
+    return start
 
 
 def _qualifier(s: Situation) -> str | None:
@@ -309,7 +350,7 @@ def decide(s: Situation) -> Claim | None:
     if s.type is None or s.form is None:
         return None
     ctype, form = s.type, s.form
-    metric = s.metric() if ctype == "accuracy" else None
+    metric, metric_text = s.metric_as_written() if ctype == "accuracy" else (None, None)
     direction = _direction(s, metric) if ctype == "accuracy" and form in ("delta", "percent") else None
     factor = factor_max = None
     if ctype in rules.relative_types:
@@ -329,7 +370,7 @@ def decide(s: Situation) -> Claim | None:
         sentence=text[s.span[0]:s.span[1]], claim_type=ctype, form=form, value=mention.value,
         value_max=mention.value_max, unit=mention.unit, factor=factor, factor_max=factor_max,
         qualifier=_qualifier(s), direction=direction,
-        metric=metric.name if metric and ctype == "accuracy" else
+        metric=metric_text if metric and ctype == "accuracy" else
         _utilization_metric(s) if ctype == "throughput" else None,
         rule=">".join(chain), sentence_start=s.span[0])
 
