@@ -122,6 +122,8 @@ class Rules:
     metric_by_name: Mapping[str, Metric]
     benchmarks: tuple[str, ...]                 # names, in datasets.csv order
     devices: tuple[Device, ...]
+    open_benchmarks: Mapping[str, Any]          # benchmarks.toml, compiled
+    systems: regex.Pattern                       # any name of systems.csv, whole
     device_background: regex.Pattern
     device_count: Mapping[str, Any]
     window: Mapping[str, float]
@@ -411,6 +413,25 @@ def _si_factors(unit_rows: tuple[dict, ...]) -> dict[str, tuple[float, str]]:
     return out
 
 
+def _open_benchmarks(b: dict) -> dict[str, Any]:
+    """benchmarks.toml compiled: one pattern finds every candidate (a
+    preposition or an opening bracket, a run of name words, a benchmark noun)."""
+    word = r"(?<![\p{L}\d\-])" + b["word"]
+    joiner = r"(?:\s|\s*,\s*(?:and\s+)?|\s+and\s+)"
+    candidate = (r"(?P<pre>(?<![\p{L}\-])" + b["prepositions"] + r"\s+(?:" + b["determiners"] + r"\s+)?(?:"
+                 + b["adjectives"] + r"\s+){0,2})?(?P<open>\(\s*)?(?P<name>" + b["word"] + r"(?:" + joiner + word
+                 + r"){0," + str(int(b["max_words"]) - 1) + r"})(?P<noun>\s+" + b["nouns"] + r")?")
+    return {
+        "candidate": regex.compile(r"(?<![\p{L}\d\-])" + candidate),
+        "strong": regex.compile(b["strong"]),
+        "bracketed": regex.compile(b["bracketed"]),
+        "count_before": regex.compile(r"(?<![\p{L}\d])" + b["counts"] + r"\s+\Z"),
+        "model": regex.compile(b["model"]),
+        "not_names": frozenset(b["not_names"]),
+        "list_split": regex.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+"),
+    }
+
+
 def _constructions(src_data: dict, folder: Path) -> dict[str, tuple[Construction, ...]]:
     stages: dict[str, list[Construction]] = {}
     seen: set[str] = set()
@@ -434,9 +455,10 @@ def load(folder: Path | str = RESOURCES, max_digits: int = 18) -> Rules:
     c = lambda name: _csv(folder, name, schema.get(name, {}))  # noqa: E731
     reading, sentences, q = t("reading.toml"), t("sentences.toml"), t("quantities.toml")
     cues_toml, context, attrs = t("cues.toml"), t("context.toml"), t("attributes.toml")
-    hw_toml, constructions = t("hardware.toml"), t("constructions.toml")
+    hw_toml, constructions, bench = t("hardware.toml"), t("constructions.toml"), t("benchmarks.toml")
     device_rows, dataset_rows, metric_rows, unit_rows = c("hardware.csv"), c("datasets.csv"), \
         c("metrics.csv"), c("units.csv")
+    system_rows = c("systems.csv")
     vocab = _vocabulary()
 
     units = _units(q, unit_rows, max_digits)
@@ -487,6 +509,8 @@ def load(folder: Path | str = RESOURCES, max_digits: int = 18) -> Rules:
         benchmarks=tuple(r["name"] for r in dataset_rows),
         devices=tuple(Device(r["canonical"], r["vendor"] or None, r["kind"], r["generic"] == "1")
                       for r in device_rows),
+        open_benchmarks=_open_benchmarks(bench),
+        systems=regex.compile(r"(?i)(?:" + "|".join(r["pattern"] for r in system_rows) + r")"),
         device_background=regex.compile(r"(?i)(?:" + "|".join(hw_toml["generic_background_before"])
                                         + r")[\s/]+(?:[^\s/]+[\s/]+){0,2}\Z"),
         device_count={

@@ -264,6 +264,7 @@ def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules) -
     not_subjects = [(a, b) for a, b, _ in datasets] + [(h.start - span[0], h.end - span[0]) for h in doc.metrics
                                                        if span[0] <= h.start and h.end <= span[1]]
     phrases = baseline_phrases(s)
+    open_class = {(h.start - span[0], h.end - span[0]) for h in doc.benchmarks if h.entry < 0}
     # devices named as what is compared with are no claim's platform
     compared = [(span[0] + np[1], span[0] + np[2]) for p in phrases
                 if devices and (np := _noun_phrase(s, p[1]))]
@@ -297,6 +298,8 @@ def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules) -
             if ds:
                 exclude.append((ds[1], ds[2]))
                 chain.append(ds[3])
+                if (ds[1], ds[2]) in open_class:
+                    chain.append("dataset.open_class")
         subj = subject(s, rs, exclude + not_subjects)
         fields["subject"] = subj[0] if subj else None
         if subj:

@@ -199,7 +199,22 @@ def metric_near(doc: Doc, span: tuple[int, int], pos: int, rules: Rules) -> Hit 
         rank = (d + (reach if "," in doc.read[min(h.start, pos):max(h.start, pos)] else 0), -len(h.value.name))
         if best is None or rank < best[0]:
             best = (rank, h)
-    return best[1] if best else None
+    return _compound_head(doc, best[1], span, rules) if best else None
+
+
+def _compound_head(doc: Doc, h: Hit, span: tuple[int, int], rules: Rules) -> Hit:
+    """The last metric of a compound: "top-1 classification accuracy" is an
+    accuracy, though "top-1" is a metric too and nearer the score."""
+    for h2 in sorted(doc.metrics, key=lambda x: x.start):
+        if h2.start < h.end or h2.end > span[1]:
+            continue
+        words = doc.read[h.end:h2.start].split()
+        if doc.read[h.end:h.end + 1] == " " and len(words) <= rules.metric_max_modifiers \
+                and all(rules.metric_modifier.fullmatch(w) and not rules.metric_modifier_stop.fullmatch(w)
+                        for w in words):
+            return _compound_head(doc, h2, span, rules)
+        break
+    return h
 
 
 def written_metric(doc: Doc, h: Hit, floor: int, rules: Rules) -> str:

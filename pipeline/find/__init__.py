@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from ..doc import Doc, Hit, overlaps
 from ..rules import Rules
-from . import devices, quantities, reading, sentences
+from . import benchmarks as open_benchmarks, devices, quantities, reading, sentences
 
 _WHOLE_TEXT = ("devices", "benchmarks", "number_words")
 _AROUND_QUANTITIES = ("metrics", "cues", "baseline_phrases")
@@ -67,6 +67,10 @@ def document(paper_id: str, text: str, rules: Rules) -> Doc:
         mentions = [replace(m, rule="num.device_count") if m.start in counts else m for m in mentions]
     spans = sentences.split(read, rules)
     around = [s for s in spans if any(s[0] <= m.start < s[1] for m in mentions)]
+    metrics = hit("metrics", around)
+    taken = [(h.char_start, h.char_end) for h in devs] + [(h.start, h.end) for h in metrics]
+    benchmarks = sorted(benchmarks + open_benchmarks.find(read, benchmarks, taken, numbers, rules),
+                        key=lambda h: (h.start, -h.end))
     return Doc(paper_id, text, read, tuple(spans), tuple(numbers), tuple(mentions), tuple(devs),
-               tuple(benchmarks), tuple(hit("metrics", around)), tuple(hit("cues", around)),
+               tuple(benchmarks), tuple(metrics), tuple(hit("cues", around)),
                tuple(hit("baseline_phrases", around)))

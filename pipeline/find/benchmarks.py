@@ -1,0 +1,58 @@
+"""Benchmarks of open class (constructions K9): what a score is reported
+on, whatever its name (resources/benchmarks.toml). The benchmarks of
+datasets.csv come from the scan; these rules add the others, found by
+their shape and position, as hits of entry -1 (no row of datasets.csv)."""
+from __future__ import annotations
+
+from ..doc import Hit, overlaps
+from ..rules import Rules
+
+OPEN_CLASS = -1
+
+
+def find(text: str, known: list[Hit], taken: list[tuple[int, int]], quantities: list, rules: Rules) -> list[Hit]:
+    """Open-class benchmark hits of `text`: not inside a known benchmark, a
+    quantity or any `taken` span (devices, metrics); `quantities` (every
+    number of the text) also tell where a score is."""
+    taken = taken + [(m.start, m.end) for m in quantities]
+    b = rules.open_benchmarks
+    ends = {m.end for m in quantities}
+    out: list[Hit] = []
+    for m in b["candidate"].finditer(text):
+        after_score = m["pre"] is not None and m["pre"].strip().lower().startswith("on") \
+            and any(0 <= m.start() - e <= 2 for e in ends)
+        bracketed = m["open"] is not None and any(0 <= m.start() - e <= 1 for e in ends)
+        if m["pre"] is None and m["noun"] is None and not bracketed:
+            continue
+        if b["count_before"].search(text, max(0, m.start("name") - 20), m.start("name")):
+            continue
+        for start, end in _names(text, m.start("name"), m.end("name"), b):
+            name = text[start:end]
+            words = name.split()
+            strong = any(b["strong"].fullmatch(w) for w in words)
+            if bracketed and not m["pre"] and not m["noun"] and not b["bracketed"].fullmatch(name):
+                continue
+            if not (strong or m["noun"] is not None or after_score or bracketed):
+                continue
+            if name in b["not_names"] or words[0] in b["not_names"] or b["model"].fullmatch(name) \
+                    or all(w.replace(",", "").replace(".", "").isdigit() for w in words):
+                continue
+            if any(overlaps((start, end), (h.start, h.end)) for h in known) \
+                    or any(overlaps((start, end), t) for t in taken) or rules.systems.fullmatch(name):
+                continue
+            out.append(Hit(start, end, OPEN_CLASS, name))
+    return out
+
+
+def _names(text: str, start: int, end: int, b: dict) -> list[tuple[int, int]]:
+    """The names of a run "A, B, and C" or "A and B": (start, end) of each;
+    a run with commas and no "and" is one name and what follows it."""
+    seps = list(b["list_split"].finditer(text, start, end))
+    if seps and not any("and" in s.group() for s in seps):
+        return [(start, seps[0].start())]
+    spans, pos = [], start
+    for sep in seps:
+        spans.append((pos, sep.start()))
+        pos = sep.end()
+    spans.append((pos, end))
+    return [(a, z) for a, z in spans if z > a]
