@@ -102,12 +102,19 @@ class Units:
     verbal_object: regex.Pattern
     never_claims: frozenset[str]
     max_digits: int
+    glued_only: frozenset[str] = frozenset()
+    factor_before: regex.Pattern | None = None
+    open_rate: regex.Pattern | None = None
+    open_rate_claim_type: str = "throughput"
 
 
 @dataclass(frozen=True)
 class Rules:
     folder: Path
     reading_markup: regex.Pattern
+    reading_fonts: regex.Pattern
+    reading_blank: regex.Pattern
+    reading_symbols: tuple[tuple[regex.Pattern, str], ...]
     math_dollar: regex.Pattern
     breaks: str
     sentence_end: regex.Pattern
@@ -361,9 +368,9 @@ def _units(q: dict, phys_rows: tuple[dict, ...], max_digits: int) -> Units:
         physical=_alternation(phys),
         physical_map=phys,
         physical_folded={k.casefold(): v for k, v in sorted(phys.items(), reverse=True)},
-        connector=regex.compile(r"[ \u00a0]?(?:" + "|".join(
+        connector=regex.compile(r"[ \u00a0]{0,6}(?:" + "|".join(
             regex.escape(c) if not c.isalpha() else r" " + c + r" "
-            for c in sorted(q["range_connectors"], key=len, reverse=True)) + r")[ \u00a0]?"),
+            for c in sorted(q["range_connectors"], key=len, reverse=True)) + r")[ \u00a0]{0,3}"),
         list_gap=regex.compile(r"\s*(?:" + _longest_first(q["list_connectors"])
                                + r")\s*(?:(?:and|or)\s+)?\Z"),
         openers=_alternation(q["range_openers"], regex.I),
@@ -376,6 +383,10 @@ def _units(q: dict, phys_rows: tuple[dict, ...], max_digits: int) -> Units:
         verbal_object=regex.compile(r"(?i)\s+(?:" + "|".join(q["factor_word_objects"]) + r")\b"),
         never_claims=frozenset(q["never_claim_rules"]),
         max_digits=max_digits,
+        glued_only=frozenset(q["glued_only_units"]),
+        factor_before=regex.compile(q["factor_before"], regex.REVERSE),
+        open_rate=regex.compile(q["open_rate"]),
+        open_rate_claim_type=q["open_rate_claim_type"],
     )
 
 
@@ -488,6 +499,10 @@ def load(folder: Path | str = RESOURCES, max_digits: int = 18) -> Rules:
         reading_markup=regex.compile(_fill(reading["markup_template"],
                                            markup_commands=_longest_first(reading["markup_commands"]),
                                            dropped_commands=_longest_first(reading["dropped_commands"]))),
+        reading_fonts=regex.compile(_fill(reading["font_template"],
+                                          font_commands=_longest_first(reading["font_commands"]))),
+        reading_blank=regex.compile(reading["blank"]),
+        reading_symbols=tuple((regex.compile(k), v) for k, v in reading["symbols"].items()),
         math_dollar=regex.compile(reading["math_dollar"]),
         breaks=reading["breaks"],
         sentence_end=regex.compile(sentences["sentence_end"]),

@@ -168,7 +168,12 @@ _STATEFUL = {"type_relative", "type_accuracy", "form_absolute"}
 
 
 def _unit_claim_type(mention: Mention, rules: Rules) -> str | None:
-    return rules.units.physical_map.get(_surface_unit(mention, rules), {}).get("claim_type") or None
+    """The claim type of a value in its unit (units.csv), or a rate of
+    anything per second (quantities.toml open_rate)."""
+    known = rules.units.physical_map.get(_surface_unit(mention, rules), {}).get("claim_type")
+    if known:
+        return known
+    return rules.units.open_rate_claim_type if mention.unit and mention.unit.endswith("/s") else None
 
 
 def _surface_unit(mention: Mention, rules: Rules) -> str:

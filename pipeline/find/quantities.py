@@ -52,11 +52,16 @@ def _read_unit(u: Units, text: str, pos: int) -> _Unit | None:
         if m := u.factor.match(text, start):
             return _Unit(m.end(), "x", "factor", m.end())
     if m := u.physical.match(text, sp):
-        # a lone capital (B, M, K, W, J) only counts glued to the number
-        if not (len(m.group()) == 1 and m.start() != pos):
+        # a lone capital (B, M, K) only counts glued to the number
+        if not (m.group() in u.glued_only and m.start() != pos):
             return _Unit(m.end(), u.physical_map[m.group()]["unit"], "physical", m.end())
     if m := u.metric.match(text, sp):
         return _Unit(m.end(), "points", "points", pos, metric=m.group())
+    if m := u.open_rate.match(text, sp):
+        written = m.group()
+        for per in (" per second", "/sec", "/ s", " /s"):
+            written = written.replace(per, "/s")
+        return _Unit(m.end(), written, "physical", m.end())
     return None
 
 
@@ -144,7 +149,10 @@ def find(text: str, rules: Rules, word_hits: list[Hit] = ()) -> list[Mention]:
                 pos += 1
             continue
         kind = unit.kind if unit else "bare"
-        if kind == "bare" and 1900 <= value <= 2099 and m["num"].isdigit() and len(m["num"]) == 4:
+        if kind == "bare" and value_max is None and u.factor_before.search(
+                text, max(0, start - int(w["number_left"]) - 8), start):
+            kind, unit, rule = "factor", _Unit(end_u, "x", "factor", end_u), "num.factor_of"
+        elif kind == "bare" and 1900 <= value <= 2099 and m["num"].isdigit() and len(m["num"]) == 4:
             rule = "num.year"
         elif kind == "bare" and u.reference_before.search(text, max(0, start - int(w["number_left"])), start):
             rule = "num.reference"

@@ -5,8 +5,11 @@ holds (resources/reading.toml): line breaks and tabs (the arXiv snapshot
 wraps abstracts at ~80 characters, and "up\\nto 2.3x" is "up to 2.3x" all
 the same); the dollar that opens LaTeX math before a number and the one
 that closes a plain number ("a perplexity of $5.2$", "up to $12.5\\times$");
-LaTeX markup, which keeps its text ("\\textsc{FooServe}" reads "FooServe"),
-and citations, which go ("~\\cite{dao2022}").
+LaTeX markup, which keeps its text ("\\textsc{FooServe}", "{\\bf 2x}"),
+and citations, which go ("~\\cite{dao2022}"); inline math delimiters
+("\\(", "\\)"). Symbols written as words read as the symbol, padded
+with spaces before it ("\\sim", "\\textasciitilde" and a "sim" glued to a
+number read "~").
 """
 from __future__ import annotations
 
@@ -34,6 +37,11 @@ def reading_copy(text: str, rules: Rules) -> str:
         text = rules.math_dollar.sub(" ", text)
     if "\\" in text:
         text = rules.reading_markup.sub(_blank_markup, text)
+        text = rules.reading_fonts.sub(_blank_markup, text)
+    for pattern, symbol in rules.reading_symbols:
+        text = pattern.sub(lambda m: " " * (len(m.group()) - len(symbol)) + symbol, text)
+    if "\\" in text or "$" in text:
+        text = rules.reading_blank.sub(lambda m: " " * len(m.group()), text)
     for c in rules.breaks:
         if c in text:
             text = text.replace(c, " ")
