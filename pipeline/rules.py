@@ -473,9 +473,11 @@ def load(folder: Path | str = RESOURCES, max_digits: int = 18) -> Rules:
     vocab = _vocabulary()
 
     units = _units(q, unit_rows, max_digits)
+    # metric names written in capitals ("AP", "EM", "IS") are matched as written, also as cues
+    metric_flags = [0 if r["pattern"].isupper() else regex.I for r in metric_rows]
     cue_rows = list(cues_toml["cue"]) + [{"id": "accuracy.metrics_csv", "type": "accuracy", "measure": "score",
-                                          "pattern": "|".join(r["pattern"] for r in metric_rows)}]
-    metric_flags = [0 if r["pattern"].isupper() else regex.I for r in metric_rows]   # "AP", "EM" as written
+                                          "pattern": "|".join(f"(?-i:{r['pattern']})" if f == 0 else r["pattern"]
+                                                              for r, f in zip(metric_rows, metric_flags))}]
     a_base, a_subj, wrap = attrs["baseline"], attrs["subject"], attrs["wrap"]
     gazetteers = {
         "devices": Gazetteer([r["pattern"] for r in device_rows], DEVICE_BEFORE, DEVICE_AFTER),

@@ -269,6 +269,7 @@ def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules) -
     compared = [(span[0] + np[1], span[0] + np[2]) for p in phrases
                 if devices and (np := _noun_phrase(s, p[1]))]
     out = []
+    seconds = _pair_seconds(claims, s)
     for c in claims:
         rs, re_ = c.char_start - span[0], c.char_end - span[0]
         chain = [c.rule]
@@ -282,7 +283,9 @@ def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules) -
         elif multiple and (r := reference_of(s, re_, "multiple_of")):
             b = (*r, "baseline.multiple_of")
         else:
-            b = baseline(s, rs, re_, c.list_pos, c.list_len, c.form == "absolute" or share, phrases)
+            # the second value of a pair is compared, as a change is ("to 1.12 compared to X")
+            absolute = (c.form == "absolute" and c.char_start not in seconds) or share
+            b = baseline(s, rs, re_, c.list_pos, c.list_len, absolute, phrases)
         exclude = list(hw_spans)
         fields: dict = {}
         baseline_span = None
@@ -308,7 +311,60 @@ def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules) -
         if fields["hardware"]:
             chain.append("hardware.in_sentence")
         out.append(replace(c, rule=">".join(chain), **fields))
+    return from_to_pairs(out, s, not_subjects)
+
+
+def _pair_seconds(claims: list[Claim], s: Sentence) -> set[int]:
+    """Starts of the claims that are the second value of a pair "from A to B"."""
+    pair_from, pair_to = s.rules.pattern("pair_from"), s.rules.pattern("pair_to")
+    out = set()
+    for a, b in zip(claims, claims[1:]):
+        ra = a.char_start - s.start
+        if pair_from.search(s.text[max(0, ra - 10):ra]) and pair_to.match(s.text[a.char_end - s.start:b.char_start - s.start]):
+            out.add(b.char_start)
     return out
+
+
+def from_to_pairs(claims: list[Claim], s: Sentence, not_subjects: list[tuple[int, int]]) -> list[Claim]:
+    """Before/after pairs "improves X from A to B" (constructions K5, K14):
+    A is X's figure (its subject X, no baseline), B the figure of the
+    sentence's subject, compared with X. X is the last name between the
+    sentence's subject and "from"; without one, neither has a baseline of
+    the pair."""
+    seconds = _pair_seconds(claims, s)
+    out = list(claims)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        ra = a.char_start - s.start
+        if b.char_start not in seconds:
+            continue
+        # a subject found only as the sentence's first name may be the original itself
+        named = b.subject if "subject.first_name" not in b.rule else None
+        x = _original_of_pair(s, ra, named, not_subjects)
+        # "from 1.20 to 1.12 compared to a standard MoE": A is the baseline's figure
+        out[i] = replace(a, subject=x or b.baseline, baseline=None, rule=a.rule + ">pair.from_to")
+        out[i + 1] = replace(b, baseline=x or b.baseline, rule=b.rule + ">pair.from_to",
+                             subject=None if x and b.subject and x.startswith(b.subject) else b.subject)
+    return out
+
+
+def _original_of_pair(s: Sentence, rel_from: int, subject_name: str | None,
+                      not_subjects: list[tuple[int, int]]) -> str | None:
+    """The system whose figure a pair changes: the last name before "from"
+    in its clause that is not the sentence's subject, a metric or a benchmark."""
+    rules = s.rules
+    lo = max(0, rel_from - int(rules.window["left"]))
+    clause = list(rules.pattern("clause_break").finditer(s.text, lo, rel_from))
+    lo = clause[-1].end() if clause else lo
+    found = None
+    for m in rules.pattern("name").finditer(s.text, lo, rel_from):
+        tok = m["name"]
+        if tok == subject_name or any(a <= m.start() < b for a, b in not_subjects):
+            continue
+        if m.start() > 0 and _is_name(tok, s, m.start()):
+            size = rules.pattern("size_tag").match(s.text, m.end())
+            found = tok + (size.group() if size else "")
+    return found
 
 
 def carry_baseline(claims: list[Claim], previous: str | None) -> tuple[list[Claim], str | None]:

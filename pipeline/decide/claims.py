@@ -445,7 +445,32 @@ def classify(doc: Doc, span: tuple[int, int], mentions: list[Mention], rules: Ru
                     claim = replace(claim, qualifier="up_to", rule=claim.rule + ">qualifier.list_up_to")
                 out.append(claim)
                 prev = (mention, cue, claim)
-    return out
+    return _first_of_pairs(doc, span, mentions, out, rules, on_hardware, on_benchmark)
+
+
+def _first_of_pairs(doc: Doc, span: tuple[int, int], mentions: list[Mention], claims: list[Claim], rules: Rules,
+                    on_hardware: bool, on_benchmark: bool) -> list[Claim]:
+    """"from 23.3% to 62.5% on LiveCodeBench": the first value of a
+    before/after pair whose second is a claim is a claim of the same
+    measure (pick.pair), though nothing beside it says so."""
+    text = doc.read
+    by_start = {c.char_start: c for c in claims}
+    pair_from, pair_to = rules.pattern("pair_from"), rules.pattern("pair_to")
+    added = []
+    for a, b in zip(mentions, mentions[1:]):
+        second = by_start.get(b.start)
+        if a.start in by_start or second is None or a.kind != b.kind \
+                or not pair_from.search(text[max(span[0], a.start - 10):a.start]) \
+                or not pair_to.match(text[a.end:b.start]):
+            continue
+        others = [o for o in mentions if o is not a and o.kind != "bare"]
+        w = cue_finding.window(text, span, [a], others, cue_finding.sentence_cues(doc, span), rules)
+        cue = next((c for c in rules.cues if c.type == second.claim_type), None)
+        s = Situation(rules, doc, span, a, w, cue, "pick.pair", on_hardware, on_benchmark,
+                      score_sibling=second.claim_type == "accuracy")
+        if (claim := decide(s)) is not None:
+            added.append(claim)
+    return sorted(claims + added, key=lambda c: c.char_start) if added else claims
 
 
 def _appositive_change(text: str, prev: tuple | None, mention: Mention, rules: Rules) -> Cue | None:
