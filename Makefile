@@ -17,6 +17,17 @@ DEV2_INPUT := tests/golden/dev2-abstracts.jsonl
 DEV2 := build/dev2/claims.parquet
 EXTERNAL ?=
 BENCH_N ?= 100000
+# Slow tests not yet marked @pytest.mark.slow in their own files: test-fast
+# leaves them out by name until they are.
+SLOW_UNMARKED := \
+  tests/test_fast_paths.py::test_backwards_patterns_answer_as_forwards_on_the_raw_abstracts \
+  tests/test_fast_paths.py::test_a_group_of_gazetteers_finds_what_each_finds_alone \
+  tests/test_dask.py::test_dask_engine_matches_local_build \
+  tests/test_bad_inputs.py::test_killed_build_leaves_previous_tables \
+  tests/test_bad_inputs.py::test_unknown_format_exits_1_and_names_the_file \
+  tests/test_report.py::test_report_in_headless_chromium \
+  tests/test_end_to_end.py::test_workers_give_identical_output \
+  tests/test_end_to_end.py::test_two_builds_are_identical
 
 .DEFAULT_GOAL := all
 
@@ -42,7 +53,7 @@ test: $(PROJECT) ## Run the whole test suite (dev-set floors, golden cases, end 
 	$(PY) -m pytest
 
 test-fast: $(PROJECT) ## The tests without the slow end-to-end cases (under a minute)
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -m "not slow" $(addprefix --deselect ,$(SLOW_UNMARKED))
 
 eval: $(TABLES) $(DEV2) ## Score dev (data/processed) and dev2 (build/dev2); errors to reports/eval_errors_*.tsv
 	$(CLI) eval$(if $(EXTERNAL), --external $(EXTERNAL))
