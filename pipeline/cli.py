@@ -63,20 +63,20 @@ def _count(minimum: int):
 
 # ---------------------------------------------------------------- checks
 
-def check_out_folder(out: Path) -> None:
+def check_out_folder(out: Path, option: str = "--out") -> None:
     """An output folder must be a folder (or not exist yet) that can be written."""
     if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: is a file, expected a folder")
+        raise UsageError(f"{option} {out}: is a file, expected a folder")
     existing = out
     while not existing.exists():
         existing = existing.parent
     if not existing.is_dir():
-        raise UsageError(f"--out {out}: {existing} is a file, expected a folder")
+        raise UsageError(f"{option} {out}: {existing} is a file, expected a folder")
     try:
         with tempfile.TemporaryFile(dir=existing):
             pass
     except OSError as e:
-        raise UsageError(f"--out {out}: cannot write in {existing} ({e.strerror.lower()})") from None
+        raise UsageError(f"{option} {out}: cannot write in {existing} ({e.strerror.lower()})") from None
 
 
 def unreadable(path: Path) -> str | None:
@@ -126,12 +126,13 @@ def check_inputs(inputs: list[Path]) -> list[str]:
     return problems
 
 
-def check_tables(tables: Path, option: str = "--tables") -> None:
+def check_tables(tables: Path, hint: str | None = None) -> None:
+    """`tables` must hold a build's tables."""
     from .schemas import table_path
     if not table_path(tables, "claims").exists():
-        hint = "run `make`" if tables.resolve() == PROCESSED.resolve() else \
-            f"build them with `{PROG} build FILES --out {tables}`"
-        raise UsageError(f"{option} {tables}: no tables there ({hint})")
+        hint = hint or ("run `make`" if tables.resolve() == PROCESSED.resolve() else
+                        f"build them with `{PROG} build FILES --out {_shown(tables)}`")
+        raise UsageError(f"no tables in {_shown(tables)} ({hint})")
 
 
 # ---------------------------------------------------------------- commands
@@ -180,21 +181,19 @@ def _cmd_eval(args) -> int:
     for s in sets:
         if not s.gold.is_file():
             raise UsageError(f"--gold {s.gold}: no such file")
-        if not _has_tables(s.tables):
-            hint = "`make eval` builds them" if s.name in evaluate.DEV_SETS else "build them first"
-            raise UsageError(f"{s.name}: no tables in {_shown(s.tables)} ({hint})")
+        check_tables(s.tables, "`make eval` builds them" if s.inputs is not None else None)
     errors_dir = Path(args.errors_dir)
-    check_out_folder(errors_dir)
+    check_out_folder(errors_dir, "--errors-dir")
     results = {}
     for s in sets:
         gold = evaluate.load_gold(s.gold)
-        if s.inputs is not None and (found := evaluate.sources(s.tables)) != evaluate.input_names(s.inputs):
-            shown = ", ".join(sorted(found)[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
+        if s.inputs is not None and (sources := evaluate.sources(s.tables)) != evaluate.input_names(s.inputs):
+            names = ", ".join(sorted(sources)[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
             print(f"warning: {s.name}: the tables in {_shown(s.tables)} were not built from {_shown(s.inputs)} "
-                  f"but from {shown or 'nothing'}, so these are not the {s.name} figures (rebuild them: "
-                  f"`{PROG} build {_shown(s.inputs)} --out {_shown(s.tables)}`)", file=sys.stderr)
-        found = evaluate.papers_found(gold, s.tables)
-        if found < len(gold):
+                  f"as it is now (their papers come from {names or 'no file'}), so these are not the {s.name} "
+                  f"figures; rebuild them: `{PROG} build {_shown(s.inputs)} --out {_shown(s.tables)}`",
+                  file=sys.stderr)
+        if (found := evaluate.papers_found(gold, s.tables)) < len(gold):
             print(f"warning: {s.name}: only {found} of the {len(gold)} gold papers are in {_shown(s.tables)}",
                   file=sys.stderr)
         results[s.name], errors = evaluate.score_tables(gold, s.tables)
@@ -207,11 +206,6 @@ def _cmd_eval(args) -> int:
     if args.external:
         _outside_checks(Path(args.external), errors_dir)
     return 0
-
-
-def _has_tables(tables: Path) -> bool:
-    from .schemas import table_path
-    return table_path(tables, "claims").exists()
 
 
 def _outside_checks(external: Path, errors_dir: Path) -> None:
@@ -245,9 +239,9 @@ def _cmd_query(args) -> int:
     import duckdb
     tables = Path(args.tables)
     db = tables / "claims.duckdb"
+    check_tables(tables)
     if not db.exists():
-        check_tables(tables)
-        raise UsageError(f"--tables {tables}: no claims.duckdb there (rebuild the tables)")
+        raise UsageError(f"no claims.duckdb in {_shown(tables)} (rebuild the tables)")
     con = duckdb.connect(str(db), read_only=True)
     try:
         try:
