@@ -1,15 +1,23 @@
-"""Scoring extracted claims against gold (claims-spec section 7).
+"""Scoring extracted claims against gold (docs/evaluation.md).
 
-The same method, and the same figures, as shared/eval/score_claims.py:
-spans match by largest overlap, one to one; typed matches need the same
-claim_type; fields compare as the spec says. `write_errors` writes every
-miss, spurious claim and wrong field to a file a person can read.
+The same method, and the same figures, as the team's reference scorer
+(a test holds them equal where it is at hand): spans match by largest
+overlap, one to one; typed matches need the same claim_type; fields compare
+as docs/evaluation.md says. `write_errors` writes every miss, spurious claim
+and wrong field to a file a person can read.
+
+The project's gold sets are DEV_SETS: `dev`, scored on the tables `make`
+builds from data/raw, and `dev2`, 210 papers of other sources and years,
+built from their abstracts into build/dev2 by `make eval`.
 """
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
+
+from .config import GOLD_DEV, PROCESSED, RAW, ROOT
 
 SCORED = ["form", "value", "value_max", "factor", "factor_max", "qualifier",
           "direction", "subject", "baseline", "hardware", "metric", "dataset"]
@@ -125,12 +133,6 @@ def score(gold: list[dict], preds: list[dict], hw_rows: list[dict] | None = None
     return res, errors
 
 
-def format_figures(res: dict) -> str:
-    lines = [f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
-             for k, v in res.items() if k != "typed_f1"]
-    return "\n".join(lines + [f"typed_f1={res['typed_f1']:.3f}"])
-
-
 def write_errors(errors: list, path: Path) -> None:
     """One line per error: kind, paper, text, gold, predicted, and the sentence."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -145,3 +147,62 @@ def write_errors(errors: list, path: Path) -> None:
 def load_gold(path: Path) -> list[dict]:
     with open(path, encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+@dataclass(frozen=True)
+class GoldSet:
+    """A hand-checked set: its gold file, the tables scored against it and
+    the input those tables are built from."""
+    name: str
+    gold: Path
+    tables: Path
+    inputs: Path | None     # None: unknown (a gold file of the user's)
+
+
+DEV_SETS = {s.name: s for s in (
+    GoldSet("dev", GOLD_DEV, PROCESSED, RAW),
+    GoldSet("dev2", GOLD_DEV.with_name("dev2.jsonl"), ROOT / "build" / "dev2",
+            GOLD_DEV.with_name("dev2-abstracts.jsonl")),
+)}
+
+
+def read_rows(tables: Path, table: str, columns: list[str] | None = None) -> list[dict]:
+    """The rows of one built table (a local build's file or a Dask build's parts)."""
+    import pyarrow.parquet as pq
+
+    from .schemas import table_path
+    return pq.read_table(table_path(tables, table), columns=columns).to_pylist()
+
+
+def score_tables(gold: list[dict], tables: Path):
+    """score() of the claims and hardware tables in `tables`."""
+    return score(gold, read_rows(tables, "claims"), read_rows(tables, "hardware"))
+
+
+def sources(tables: Path) -> set[str]:
+    """The names of the files the papers of `tables` were read from."""
+    return {s for r in read_rows(tables, "papers", ["sources"]) for s in r["sources"] or ()}
+
+
+def input_names(inputs: Path) -> set[str]:
+    """The names of the files a build of `inputs` reads."""
+    from .ingest import discover
+    return {f.name for f in discover([inputs])}
+
+
+def papers_found(gold: list[dict], tables: Path) -> int:
+    """How many of the gold papers the tables hold."""
+    ids = {r["paper_id"] for r in read_rows(tables, "papers", ["paper_id"])}
+    return sum(g["paper_id"] in ids for g in gold)
+
+
+def side_by_side(results: dict[str, dict]) -> str:
+    """The figures of several sets in columns, one figure a line; the
+    headline (typed_f1) last, as the reference scorer prints it."""
+    names = list(results)
+    keys = [k for k in next(iter(results.values())) if k != "typed_f1"] + ["typed_f1"]
+    width = max(9, *(len(n) + 2 for n in names))
+    cell = lambda v: f"{v:.3f}" if isinstance(v, float) else str(v)  # noqa: E731
+    lines = [f"{'figure':<14}" + "".join(f"{n:>{width}}" for n in names)]
+    lines += [f"{k:<14}" + "".join(f"{cell(results[n][k]):>{width}}" for n in names) for k in keys]
+    return "\n".join(lines)
