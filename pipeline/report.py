@@ -212,7 +212,7 @@ class _Converter:
             self.emit(s, e, "" if dropped else tok, not dropped)
         elif tok in "^_" and self.math_end is not None:
             return self.script(tok, s, e)
-        elif tok == "~" and (self.math_end is not None or text.startswith("\\", e)):
+        elif tok == "~" and (self.math_end is not None or _tie(text, s)):
             # a tie: a space, or nothing before a command shown as nothing ("X~\cite{y}")
             m = _COMMAND.match(text, e)
             self.emit(s, e, "" if m and m[1] in r.dropped else " ")
@@ -308,6 +308,15 @@ class _Converter:
         shown = "".join(table[c] for c in body) if body and all(c in table for c in body) else tok + body
         self.emit(s, end, shown)
         return end
+
+
+def _tie(text: str, i: int) -> bool:
+    """Whether the '~' at i is LaTeX's unbreakable space ("models~(LLMs)",
+    "X~\\cite{y}") rather than "about" ("~2x", "30%~50%"): it joins two
+    words, and no digit follows."""
+    after = text[i + 1:i + 2]
+    return i > 0 and not text[i - 1].isspace() and after != "" and not after.isspace() \
+        and (after == "\\" or not after.isdigit())
 
 
 def plain_text(text) -> str | None:

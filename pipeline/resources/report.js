@@ -209,7 +209,7 @@
   }
 
   // ------------------------------------------------------- state and URL
-  var KEYS = ["q", "type", "hw", "ds", "year", "sort", "paper"];
+  var KEYS = ["q", "type", "hw", "ds", "year", "sort", "plots", "paper"];   // plots: "hide" or ""
   var state = blank(), visible = new Int32Array(0), page = 0, lastQuery = null, compiled = [];
   function blank() { var s = {}; KEYS.forEach(function (k) { s[k] = ""; }); return s; }
   function decode(s) { try { return decodeURIComponent(s.replace(/\+/g, " ")); } catch (e) { return s; } }
@@ -335,8 +335,8 @@
       frag.appendChild(tr);
     }
     clear(body).appendChild(frag);
-    byId("shown").textContent = String(visible.length);
-    Array.prototype.forEach.call(document.querySelectorAll(".n-shown"), function (s) { s.textContent = String(visible.length); });
+    byId("shown").textContent = String(visible.length);   // digits only: tests and scripts read it
+    Array.prototype.forEach.call(document.querySelectorAll(".n-shown"), function (s) { s.textContent = visible.length.toLocaleString("en-US"); });
     byId("page-info").textContent = visible.length ? "rows " + (page * size + 1).toLocaleString("en-US") + "–" +
       end.toLocaleString("en-US") + " of " + visible.length.toLocaleString("en-US") : "no rows";
     byId("prev").disabled = page === 0;
@@ -423,7 +423,7 @@
     var hidden = Math.max(0, specific.length - S.devices);
     specific = specific.slice(0, S.devices);
     if (!specific.length && !generic.length) return empty(box, "No speed-up among the claims shown names the device it was measured on.");
-    var lines = specific.map(function (h) { return { h: h } }), rowH = 24, left = 210, right = 60, W = 640;
+    var lines = specific.map(function (h) { return { h: h } }), rowH = 24, left = 190, right = 140, W = 680;
     if (generic.length) lines.push({ section: "generic classes (no device named)" });
     generic.forEach(function (h) { lines.push({ h: h, generic: true }); });
     var H = 12 + lines.length * rowH + 40, all = [];
@@ -434,19 +434,18 @@
     var ticks = logTicks(lo, hi), yEnd = 12 + lines.length * rowH;
     gridX(svg, ticks, x, 6, yEnd);
     svg.appendChild(sv("line", { x1: x(1), x2: x(1), y1: 6, y2: yEnd, stroke: "#8c959f", "stroke-dasharray": "3 3" }));
-    var budget = Math.max(1, Math.ceil(all.length / 4000));     // at most ~4,000 dots
+    var cap = Math.max(30, Math.floor(1500 / lines.length));   // dots per device: a sample beyond
     lines.forEach(function (l, k) {
       var yc = 12 + k * rowH + rowH / 2;
-      if (l.section) { svg.appendChild(sv("text", { x: left - 8, y: yc + 4, "text-anchor": "end", "class": "section" }, l.section)); return; }
+      if (l.section) { svg.appendChild(sv("text", { x: 4, y: yc + 4, "class": "section" }, l.section)); return; }
       var name = V.hardware[l.h], f = by[l.h].map(function (i) { return C.factor[i]; });
       svgTitle(svg.appendChild(sv("text", { x: left - 8, y: yc + 4, "text-anchor": "end", "class": "label" }, shorten(name, 30))),
         name + (D.devices.vendor[l.h] ? " (" + D.devices.vendor[l.h] + ")" : ""));
-      var color = l.generic ? "#8c959f" : "#1f6feb";
+      var color = l.generic ? "#8c959f" : "#1f6feb", every = Math.ceil(by[l.h].length / cap);
       by[l.h].forEach(function (i, n) {
-        if (n % budget) return;
-        var c = svg.appendChild(sv("circle", { cx: x(C.factor[i]).toFixed(1), cy: (yc + ((i * 7919) % 11 - 5)).toFixed(1), r: 3.6,
-          fill: color, "fill-opacity": 0.55, "class": "clickable", "data-paper": C.paper[i] }));
-        svgTitle(c, factorText(i) + "× " + (dictValue("subject", i) || "") + (dictValue("baseline", i) ? " over " + dictValue("baseline", i) : "") + " — " + P.title[C.paper[i]]);
+        if (n % every) return;
+        svg.appendChild(sv("circle", { cx: x(C.factor[i]).toFixed(1), cy: (yc + ((i * 7919) % 11 - 5)).toFixed(1), r: 3.6,
+          fill: color, "fill-opacity": 0.55, "class": "clickable", "data-claim": i }));
       });
       var m = median(f);
       svgTitle(svg.appendChild(sv("line", { x1: x(m), x2: x(m), y1: yc - 9, y2: yc + 9, stroke: "#24292f", "stroke-width": 2.5 })), "median " + fmtFactor(m) + "×");
@@ -630,9 +629,10 @@
       li.dataset.n = String(n + 1);
       var h = li.appendChild(el("h3"));
       h.appendChild(el("span", "badge", String(n + 1)));
-      h.appendChild(document.createTextNode(human(D.types[C.type[i]]) + ": " + valueText(i) + (factorText(i) ? " (factor " + factorText(i) + ")" : "")));
+      h.appendChild(document.createTextNode(human(D.types[C.type[i]]) + ": " + a.slice(C.start[i], C.end[i]) +
+        (factorText(i) ? " (factor " + factorText(i) + ")" : "")));
       var dl = li.appendChild(el("dl")), hwName = dictValue("hardware", i);
-      field(dl, "as written", a.slice(C.start[i], C.end[i]));
+      field(dl, "value", valueText(i));
       field(dl, "form", dictValue("form", i));
       field(dl, "qualifier", human(dictValue("qualifier", i)));
       field(dl, "direction", dictValue("direction", i));
@@ -665,7 +665,7 @@
     var t1 = performance.now();
     renderTable(); renderChips();
     var t2 = performance.now();
-    if (plotsToo !== false) plots(visible);
+    if (plotsToo !== false && state.plots !== "hide") plots(visible);
     var t3 = performance.now();
     timing = { filter: t1 - t0, table: t2 - t1, plots: t3 - t2 };
     byId("timing").textContent = "filtered in " + Math.round(t1 - t0) + " ms";
@@ -673,6 +673,7 @@
   }
   function syncControls() {
     byId("search").value = state.q;
+    byId("plots-section").open = state.plots !== "hide";
     [["f-type", "type"], ["f-hw", "hw"], ["f-ds", "ds"], ["f-year", "year"]].forEach(function (fk) {
       var s = byId(fk[0]);
       s.value = state[fk[1]];
@@ -723,10 +724,18 @@
     [["f-type", "type"], ["f-hw", "hw"], ["f-ds", "ds"], ["f-year", "year"]].forEach(function (fk) {
       byId(fk[0]).addEventListener("change", function (e) { var c = {}; c[fk[1]] = e.target.value; set(c); });
     });
-    byId("clear").addEventListener("click", function () { var s = blank(); s.sort = state.sort; state = s; syncControls(); set({}); });
+    byId("clear").addEventListener("click", function () { var s = blank(); s.sort = state.sort; s.plots = state.plots; state = s; syncControls(); set({}); });
     byId("export").addEventListener("click", exportCsv);
+    byId("plots-section").addEventListener("toggle", function (e) {
+      var hide = e.target.open ? "" : "hide";
+      if (hide !== state.plots) { state.plots = hide; if (!hide) plots(visible); writeHash(); }
+    });
     byId("prev").addEventListener("click", function () { page = Math.max(0, page - 1); renderTable(); });
     byId("next").addEventListener("click", function () { page++; renderTable(); });
+    Array.prototype.forEach.call(document.querySelectorAll("th[data-sort]"), function (th) {
+      th.tabIndex = 0;                                   // sortable from the keyboard too
+      th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); th.click(); } });
+    });
     document.querySelector("#claims thead").addEventListener("click", function (e) {
       var th = e.target.closest("th[data-sort]");
       if (!th) return;
@@ -734,10 +743,17 @@
       set({ sort: state.sort === k ? "-" + k : state.sort === "-" + k ? "" : k }, false);
     });
     byId("plots-section").addEventListener("click", function (e) {
-      var t = e.target.closest("[data-paper],[data-baseline]");
+      var t = e.target.closest("[data-claim],[data-baseline]");
       if (!t) return;
-      if (t.dataset.paper) location.hash = paperHash(+t.dataset.paper);
+      if (t.dataset.claim) location.hash = paperHash(C.paper[+t.dataset.claim]);
       else { var b = t.dataset.baseline.replace(/"/g, ""); state.q = (state.q ? state.q + " " : "") + 'baseline:"' + b + '"'; syncControls(); set({}); }
+    });
+    byId("plots-section").addEventListener("mouseover", function (e) {   // a dot's tooltip, made when needed
+      var t = e.target.closest("circle[data-claim]");
+      if (!t || t.firstChild) return;
+      var i = +t.getAttribute("data-claim");
+      svgTitle(t, factorText(i) + "× " + (dictValue("subject", i) || "") + (dictValue("baseline", i) ? " over " + dictValue("baseline", i) : "") +
+        (dictValue("hardware", i) ? " on " + dictValue("hardware", i) : "") + " — " + P.title[C.paper[i]]);
     });
     byId("pv-abstract").addEventListener("click", function (e) {
       var m = e.target.closest("mark[data-n]");
