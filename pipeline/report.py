@@ -7,7 +7,7 @@ search, sorting, the state in the URL, CSV export), a view of each paper
 with its claims marked in the abstract, and four plots of the claims shown.
 
 >>> to_plain(r"up to $4.3\\times$ faster, 47.2\\% of \\textsc{FooServe}'s time").text
-'up to 4.3× faster, 47.2% of FooServe’s time'
+"up to 4.3× faster, 47.2% of FooServe's time"
 
 Every text from the abstracts reaches the page as JSON data and is put into
 the document as text (never as markup); LaTeX is shown as plain text
@@ -325,7 +325,8 @@ def plain_text(text) -> str | None:
 
 
 def _null(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
+    """None, NaN, NaT or pd.NA (a scalar cell of any column)."""
+    return v is None or (not isinstance(v, (str, list, tuple)) and bool(pd.isna(v)))
 
 
 class _Utf16:
@@ -347,6 +348,8 @@ CLAIM_COLUMNS = ["claim_id", "paper_id", "char_start", "char_end", "sentence", "
                  "qualifier", "direction", "subject", "baseline", "hardware", "metric", "dataset"]
 HARDWARE_COLUMNS = ["paper_id", "hardware", "vendor", "char_start", "char_end"]
 COMPARISON_COLUMNS = ["claim_id", "baseline", "factor"]
+# claim columns sent as codes into their distinct texts (hardware: with the mentions')
+TEXT_COLUMNS = ("subject", "baseline", "metric", "dataset", "unit", "qualifier", "direction", "form")
 
 
 class TablesNotFound(FileNotFoundError):
@@ -451,10 +454,7 @@ def payload(papers: pd.DataFrame, claims: pd.DataFrame, hardware: pd.DataFrame,
     beaten = claims.claim_id.map(dict(zip(beaten.claim_id, beaten.baseline)))
 
     lower = {r["name"].lower() for r in resources.csv_rows("metrics.csv") if r["lower_is_better"] == "1"}
-    columns = {}
-    for c in ("subject", "baseline", "metric", "dataset", "unit", "qualifier", "direction", "form"):
-        columns[c], columns[c + "s"] = _encode(claims[c])
-    columns["beaten"], columns["beatens"] = _encode(beaten)
+    encoded = {c: _encode(claims[c]) for c in TEXT_COLUMNS} | {"beaten": _encode(beaten)}
     types = vocab["claim_type"]
     return {
         "types": types, "relative": vocab["relative_claim_type"],
@@ -471,14 +471,12 @@ def payload(papers: pd.DataFrame, claims: pd.DataFrame, hardware: pd.DataFrame,
             "hardware": hw_codes[:len(claims)],
             "value": _rounded(claims.value), "value_max": _rounded(claims.value_max),
             "factor": _rounded(claims.factor), "factor_max": _rounded(claims.factor_max),
-            **{c: columns[c] for c in ("subject", "baseline", "metric", "dataset", "unit",
-                                        "qualifier", "direction", "form", "beaten")}},
-        "values": {c: columns[c + "s"] for c in ("subject", "baseline", "metric", "dataset", "unit",
-                                                 "qualifier", "direction", "form", "beaten")}
-                  | {"hardware": devices},
+            **{c: codes for c, (codes, _) in encoded.items()}},
+        # the distinct texts of each dictionary-encoded column, which the codes index
+        "values": {c: values for c, (_, values) in encoded.items()} | {"hardware": devices},
         "devices": {"vendor": [vendors.get(d) for d in devices],
                     "generic": [d in known and d not in vendors for d in devices]},
-        "lower_is_better": [m.lower() in lower for m in columns["metrics"]],
+        "lower_is_better": [m.lower() in lower for m in encoded["metric"][1]],
         "mentions": {"paper": hardware.p.tolist(), "start": hs, "end": he,
                      "hardware": hw_codes[len(claims):]},
     }

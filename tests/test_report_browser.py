@@ -332,10 +332,11 @@ def test_hostile_text_runs_nothing(browser, tmp_path):
 
 
 @needs_chromium
-def test_no_claims_renders(browser, tmp_path):
+@pytest.mark.parametrize("papers", [0, 1])
+def test_no_claims_renders(browser, tmp_path, papers):
     from .test_report import write_tables
-    tables = write_tables(tmp_path / "t", [dict(paper_id="fedcba9876543210", title="T", abstract="A.", sources=["x"])])
-    browser.open(report.write(tables, tmp_path / "claims.html").as_uri())
+    rows = [dict(paper_id="fedcba9876543210", title="T", abstract="A.", sources=["x"])][:papers]
+    browser.open(report.write(write_tables(tmp_path / "t", rows), tmp_path / "claims.html").as_uri() + "#q=speedup")
     assert browser.js("report.count()") == 0
     assert browser.js("document.querySelectorAll('.plot .empty').length") == 4
     assert not browser.exceptions()

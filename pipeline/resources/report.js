@@ -58,6 +58,10 @@
     if (f && isNum(C.factor_max[i])) f += "–" + fmtFactor(C.factor_max[i]);
     return f;
   }
+  function deviceLabel(h) {       // "NVIDIA A100 (NVIDIA)", "GPU (generic class)"
+    var v = D.devices.vendor[h];
+    return V.hardware[h] + (v ? " (" + v + ")" : D.devices.generic[h] ? " (generic class)" : "");
+  }
   function shorten(s, n) { return s.length > n ? s.slice(0, n - 1) + "…" : s; }
   function safeUrl(u) { return typeof u === "string" && /^https?:\/\//i.test(u) ? u : null; }
   function paperHash(p) { var s = Object.assign({}, state); s.paper = P.id[p]; return hashOf(s); }  // filters kept
@@ -440,7 +444,7 @@
       if (l.section) { svg.appendChild(sv("text", { x: 4, y: yc + 4, "class": "section" }, l.section)); return; }
       var name = V.hardware[l.h], f = by[l.h].map(function (i) { return C.factor[i]; });
       svgTitle(svg.appendChild(sv("text", { x: left - 8, y: yc + 4, "text-anchor": "end", "class": "label" }, shorten(name, 30))),
-        name + (D.devices.vendor[l.h] ? " (" + D.devices.vendor[l.h] + ")" : ""));
+        deviceLabel(l.h));
       var color = l.generic ? "#8c959f" : "#1f6feb", every = Math.ceil(by[l.h].length / cap);
       by[l.h].forEach(function (i, n) {
         if (n % every) return;
@@ -599,9 +603,8 @@
     hwBox.appendChild(document.createTextNode(hk.length ? "Hardware mentioned: " : "No hardware mentioned."));
     hk.forEach(function (h, n) {
       if (n) hwBox.appendChild(document.createTextNode(", "));
-      var vendor = D.devices.vendor[h], generic = D.devices.generic[h];
       hwBox.appendChild(el("span", "hw", V.hardware[h]));
-      hwBox.appendChild(document.createTextNode((vendor ? " (" + vendor + ")" : generic ? " (generic class)" : "") + (names[h] > 1 ? " ×" + names[h] : "")));
+      hwBox.appendChild(document.createTextNode(deviceLabel(h).slice(V.hardware[h].length) + (names[h] > 1 ? " ×" + names[h] : "")));
     });
     // the abstract, cut where any claim or mention starts or ends
     var cuts = [0, a.length];
@@ -619,7 +622,7 @@
       if (num < 0 && hw < 0) { box.appendChild(document.createTextNode(text)); continue; }
       var node = el(num >= 0 ? "mark" : "span", (num >= 0 ? "claim" : "") + (hw >= 0 ? " hw" : ""), text);
       if (num >= 0) node.dataset.n = String(num + 1);
-      if (hw >= 0) node.title = V.hardware[D.mentions.hardware[hw]] + (D.devices.vendor[D.mentions.hardware[hw]] ? " (" + D.devices.vendor[D.mentions.hardware[hw]] + ")" : "");
+      if (hw >= 0) node.title = deviceLabel(D.mentions.hardware[hw]);
       box.appendChild(node);
     }
     var list = clear(byId("pv-claims"));
@@ -631,14 +634,14 @@
       h.appendChild(el("span", "badge", String(n + 1)));
       h.appendChild(document.createTextNode(human(D.types[C.type[i]]) + ": " + a.slice(C.start[i], C.end[i]) +
         (factorText(i) ? " (factor " + factorText(i) + ")" : "")));
-      var dl = li.appendChild(el("dl")), hwName = dictValue("hardware", i);
+      var dl = li.appendChild(el("dl"));
       field(dl, "value", valueText(i));
       field(dl, "form", dictValue("form", i));
       field(dl, "qualifier", human(dictValue("qualifier", i)));
       field(dl, "direction", dictValue("direction", i));
       field(dl, "subject", dictValue("subject", i));
       field(dl, "baseline", dictValue("baseline", i));
-      field(dl, "hardware", hwName && (hwName + (D.devices.vendor[C.hardware[i]] ? " (" + D.devices.vendor[C.hardware[i]] + ")" : "")));
+      field(dl, "hardware", C.hardware[i] >= 0 ? deviceLabel(C.hardware[i]) : null);
       field(dl, "metric", dictValue("metric", i));
       field(dl, "dataset", dictValue("dataset", i));
     });
