@@ -36,6 +36,7 @@ import pyarrow.dataset as pads
 
 from . import resources
 from .config import PROCESSED, REPORTS, RESOURCES
+from .errors import ResourceError
 from .schemas import table_path, vocabularies
 
 # ---------------------------------------------------------------------------
@@ -56,9 +57,51 @@ class LatexRules:
     quotes: dict[str, str]
 
 
+# What each entry of resources/report.toml must be (checked when it is read).
+_SHAPES = {
+    "latex": {"symbols": "pairs", "escapes": "pairs", "accents": "pairs", "quotes": "pairs",
+              "markup_commands": "words", "dropped_commands": "words", "first_argument_dropped": "words",
+              "superscripts": "words", "subscripts": "words"},
+    "links": {"arxiv_id": "pattern", "arxiv_url": "text", "url": "pattern"},
+    "dates": {"year_in_text": "pattern"},
+    "page": {"rows_per_page": "count", "devices": "count", "leaderboards": "count",
+             "leaderboard_rows": "count", "baselines": "count", "label_chars": "count"},
+}
+_VALID = {
+    "pairs": lambda v: isinstance(v, list) and all(isinstance(p, list) and len(p) == 2
+                                                    and all(isinstance(x, str) for x in p) for p in v),
+    "words": lambda v: (isinstance(v, list) and all(isinstance(x, str) for x in v))
+                       or (isinstance(v, str) and all(len(w) == 2 for w in v.split())),
+    "text": lambda v: isinstance(v, str),
+    "count": lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0,
+    "pattern": lambda v: isinstance(v, str) and _compiles(v),
+}
+_WHAT = {"pairs": "a list of [text, text] pairs", "words": "a list of strings (or two-character words)",
+         "text": "a string", "count": "a positive integer", "pattern": "a regular expression"}
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
+
+
+@functools.cache
+def _settings() -> dict:
+    """resources/report.toml, every entry checked against _SHAPES."""
+    data = resources.toml("report.toml")
+    for table, entries in _SHAPES.items():
+        for key, shape in entries.items():
+            if not _VALID[shape](data.get(table, {}).get(key)):
+                raise ResourceError(RESOURCES / "report.toml", None, f"[{table}] {key} = {_WHAT[shape]}")
+    return data
+
+
 @functools.cache
 def latex_rules() -> LatexRules:
-    r, reading = resources.toml("report.toml")["latex"], resources.toml("reading.toml")
+    r, reading = _settings()["latex"], resources.toml("reading.toml")
     pairs = lambda s: {p[0]: p[1:] for p in s.split()}
     return LatexRules(
         symbols=dict(r["symbols"]), escapes=dict(r["escapes"]), accents=dict(r["accents"]),
@@ -372,11 +415,6 @@ def read_table(tables: Path, name: str, columns: list[str]) -> pd.DataFrame:
         if c not in df.columns:
             df[c] = None
     return df
-
-
-@functools.cache
-def _settings() -> dict:
-    return resources.toml("report.toml")
 
 
 def paper_url(external_id) -> str | None:

@@ -94,6 +94,27 @@ def test_paper_links(external_id, url):
     assert report.paper_url(external_id) == url
 
 
+@pytest.mark.parametrize("table,key,value,expected", [
+    ("latex", "symbols", [["times"]], "[latex] symbols = a list of [text, text] pairs"),
+    ("links", "url", "([", "[links] url = a regular expression"),
+    ("page", "rows_per_page", 0, "[page] rows_per_page = a positive integer"),
+])
+def test_a_malformed_report_toml_is_named(monkeypatch, table, key, value, expected):
+    import copy
+    from pipeline import resources
+    from pipeline.errors import ResourceError
+    bad = copy.deepcopy(resources.toml("report.toml"))
+    bad[table][key] = value
+    monkeypatch.setattr(resources, "toml", lambda name: bad if name == "report.toml" else {})
+    report._settings.cache_clear()
+    try:
+        with pytest.raises(ResourceError, match=re.escape(expected)) as e:
+            report._settings()
+        assert "report.toml" in str(e.value)
+    finally:
+        report._settings.cache_clear()
+
+
 def test_paper_year_from_date_or_text():
     import datetime as dt
     assert report.paper_year(dt.date(2024, 8, 23), "Aug 23, 2024") == 2024
