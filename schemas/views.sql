@@ -14,8 +14,8 @@ create or replace view speedups_by_hardware as
 select hardware,
        count(*)                    as claims,
        count(distinct paper_id)    as papers,
-       median(factor)              as median_factor,
-       max(coalesce(factor_max, factor)) as max_factor
+       round(median(factor), 2)    as median_factor,
+       round(max(coalesce(factor_max, factor)), 2) as max_factor
 from claims
 where claim_type = 'speedup' and hardware is not null and factor is not null
 group by hardware
@@ -31,7 +31,7 @@ with scores as (
       and c.dataset is not null and c.metric is not null
 )
 select dataset, metric, any_value(unit) as unit,
-       case when bool_or(lower_is_better) then min(value) else max(value) end as best_value,
+       round(case when bool_or(lower_is_better) then min(value) else max(value) end, 4) as best_value,
        case when bool_or(lower_is_better) then arg_min(paper_id, value) else arg_max(paper_id, value) end as paper_id,
        case when bool_or(lower_is_better) then arg_min(subject, value) else arg_max(subject, value) end as subject,
        count(*) as claims
@@ -44,7 +44,7 @@ create or replace view baselines_beaten_most as
 select baseline,
        count(distinct paper_id) as papers,
        count(*)                 as claims,
-       median(factor)           as median_factor
+       round(median(factor), 2) as median_factor
 from comparisons
 where factor is null or factor > 1
 group by baseline
@@ -53,7 +53,7 @@ order by papers desc, claims desc, baseline;
 -- Papers ranked by the largest efficiency factor they claim.
 create or replace view papers_ranked_by_factor as
 select p.paper_id, p.title,
-       max(coalesce(c.factor_max, c.factor)) as max_factor,
+       round(max(coalesce(c.factor_max, c.factor)), 2) as max_factor,
        arg_max(c.claim_type, coalesce(c.factor_max, c.factor)) as claim_type,
        arg_max(c.text, coalesce(c.factor_max, c.factor)) as text
 from claims c join papers p using (paper_id)

@@ -2,6 +2,7 @@
 import json
 
 import duckdb
+import pytest
 import pyarrow.parquet as pq
 
 from pipeline.build import build
@@ -48,6 +49,7 @@ def test_duckdb_query_from_readme(built):
     assert {r[0] for r in rows} >= {"speedup", "accuracy", "memory_reduction"}
 
 
+@pytest.mark.slow
 def test_two_builds_are_identical(built, tmp_path):
     out, _ = built
     build([ROOT / "data" / "raw"], tmp_path, batch_size=37, progress=False)
@@ -56,6 +58,7 @@ def test_two_builds_are_identical(built, tmp_path):
             pq.read_table(tmp_path / f"{t}.parquet").to_pylist(), t
 
 
+@pytest.mark.slow
 def test_workers_give_identical_output(built, tmp_path):
     out, _ = built
     build([ROOT / "data" / "raw"], tmp_path, batch_size=50, workers=2, progress=False)

@@ -226,6 +226,7 @@ def _forwards(p):
     return regex.compile(p.pattern, p.flags & ~regex.REVERSE)
 
 
+@pytest.mark.slow
 def test_backwards_patterns_answer_as_forwards_on_the_raw_abstracts():
     """A pattern compiled backwards: searching from the end says yes exactly when
     searching from the start does, on every left context of every 5th
@@ -251,6 +252,7 @@ def test_backwards_patterns_answer_as_forwards_on_their_own_words(data):
     assert bool(pats[name].search(text)) == bool(_forwards(pats[name]).search(text))
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 2), _texts("hardware.csv") | _texts("datasets.csv")), max_size=6))
 def test_a_scanner_finds_what_each_gazetteer_finds_alone(calls):
