@@ -428,7 +428,8 @@ def _open_benchmarks(b: dict) -> dict[str, Any]:
     """benchmarks.toml compiled: one pattern finds every candidate (a
     preposition or an opening bracket, a run of name words, a benchmark noun)."""
     word = r"(?<![\p{L}\d\-])" + b["word"]
-    joiner = r"(?:\s|\s*,\s*(?:and\s+)?|\s+and\s+)"
+    # names of a list, each perhaps with its score in brackets: "HelixQA (+2.1%) and ZebraQA"
+    joiner = r"(?:\s*\([^()]{1,20}\))?(?:\s|\s*,\s*(?:and\s+)?|\s+and\s+)"
     candidate = (r"(?P<pre>(?<![\p{L}\-])" + b["prepositions"] + r"\s+(?:" + b["determiners"] + r"\s+)?(?:"
                  + b["adjectives"] + r"\s+){0,2})?(?P<open>\(\s*)?(?P<name>" + b["word"] + r"(?:" + joiner + word
                  + r"){0," + str(int(b["max_words"]) - 1) + r"})(?P<noun>\s+" + b["nouns"] + r")?")

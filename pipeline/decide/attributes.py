@@ -282,6 +282,8 @@ def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules) -
             b = (*r, "baseline.share_of")
         elif multiple and (r := reference_of(s, re_, "multiple_of")):
             b = (*r, "baseline.multiple_of")
+        elif c.form != "absolute" and (r := _name_before_by(s, rs, not_subjects)):
+            b = (*r, "baseline.name_before_by")
         else:
             # the second value of a pair is compared, as a change is ("to 1.12 compared to X")
             absolute = (c.form == "absolute" and c.char_start not in seconds) or share
@@ -303,15 +305,61 @@ def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules) -
                 chain.append(ds[3])
                 if (ds[1], ds[2]) in open_class:
                     chain.append("dataset.open_class")
-        subj = subject(s, rs, exclude + not_subjects)
+        owner = _bracket_owner(s, rs, not_subjects) if c.form == "absolute" else None
+        subj = (owner, "subject.bracket_owner") if owner else subject(s, rs, exclude + not_subjects)
         fields["subject"] = subj[0] if subj else None
         if subj:
             chain.append(subj[1])
+        if owner:
+            fields["baseline"] = None
         fields["hardware"] = hardware_of(c, devices, compared + ([baseline_span] if baseline_span else []))
         if fields["hardware"]:
             chain.append("hardware.in_sentence")
         out.append(replace(c, rule=">".join(chain), **fields))
-    return from_to_pairs(out, s, not_subjects)
+    return versus_pairs(from_to_pairs(out, s, not_subjects), s)
+
+
+def _name_before_by(s: Sentence, rel: int, not_names: list[tuple[int, int]]) -> tuple[str, int, int] | None:
+    """"the success rate of Octo by 7.2% and OpenVLA by 21.8%": the name right
+    before "by" (after "of", "and" or a comma), not a metric or a benchmark."""
+    m = s.rules.pattern("name_before_by").search(s.text[max(0, rel - int(s.rules.window["left"])):rel])
+    if m is None:
+        return None
+    start = rel - len(s.text[max(0, rel - int(s.rules.window["left"])):rel]) + m.start("name")
+    name = m["name"]
+    if any(a <= start < b for a, b in not_names) or not _is_name(name, s, start):
+        return None
+    return name, start, start + len(name)
+
+
+def _bracket_owner(s: Sentence, rel: int, not_names: list[tuple[int, int]]) -> str | None:
+    """The system whose figure a value in brackets right after its name is ("than T5 (34.89%)")."""
+    left = s.text[max(0, rel - int(s.rules.window["left"])):rel]
+    m = s.rules.pattern("bracket_owner").search(left)
+    if m is None:
+        return None
+    start = rel - len(left) + m.start("name")
+    if any(a <= start < b for a, b in not_names) or not _is_name(m["name"], s, start):
+        return None
+    return m["name"]
+
+
+def versus_pairs(claims: list[Claim], s: Sentence) -> list[Claim]:
+    """"71.35 BLEU versus 66.05 for ConvS2S" (constructions K5): the second
+    value is the named system's figure, the first is compared with it."""
+    out = list(claims)
+    versus = s.rules.pattern("versus_after")
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        gap = s.text[a.char_end - s.start:b.char_start - s.start]
+        if not versus.match(gap):
+            continue
+        m = s.rules.pattern("owner_after").match(s.text[b.char_end - s.start:])
+        if m is None or not _is_name(m["name"], s, b.char_end - s.start + m.start("name")):
+            continue
+        out[i] = replace(a, baseline=m["name"], rule=a.rule + ">pair.versus")
+        out[i + 1] = replace(b, subject=m["name"], baseline=None, rule=b.rule + ">pair.versus")
+    return out
 
 
 def _pair_seconds(claims: list[Claim], s: Sentence) -> set[int]:

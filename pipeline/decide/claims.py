@@ -135,6 +135,18 @@ def _changed_score(s: Situation) -> bool:
                 or s.mention.sign in ("+", "-", "−") or s.changed_before)
 
 
+def _bracket_owner(s: Situation) -> bool:
+    """The value stands in brackets right after a system's name ("than T5 (34.89%)"),
+    not a benchmark's or a metric's."""
+    end = _left_end(s)
+    lo = max(s.span[0], end - s.ww("left"))
+    m = s.rules.pattern("bracket_owner").search(s.doc.read, lo, end)
+    if m is None:
+        return False
+    start = m.start("name")
+    return not any(h.start <= start < h.end for h in (*s.doc.benchmarks, *s.doc.metrics))
+
+
 FACTS = {
     "never_claim_rule": lambda s: s.mention.rule in s.rules.units.never_claims,
     "setting": _is_setting,
@@ -163,6 +175,9 @@ FACTS = {
     "form_absolute": lambda s: s.form == "absolute",
     "changed_score": _changed_score,
     "metric_not_percentage": lambda s: s.metric() is not None and not s.metric().percentage,
+    "bracket_owner": _bracket_owner,
+    "versus_pair": lambda s: bool(s.rules.pattern("versus_after").match(s.w.right)
+                                  or s.rules.pattern("versus_before").search(s.w.left)),
 }
 _STATEFUL = {"type_relative", "type_accuracy", "form_absolute"}
 
@@ -408,6 +423,7 @@ def classify(doc: Doc, span: tuple[int, int], mentions: list[Mention], rules: Ru
     cues = cue_finding.sentence_cues(doc, span)
     out = []
     prev: tuple[Mention, Cue | None, Claim] | None = None
+    claimed: list[tuple[Mention, Cue | None, Claim]] = []
     for group in groups.values():
         others = [o for o in walls if o not in group]
         w = cue_finding.window(text, span, group, others, cues, rules)
@@ -427,6 +443,8 @@ def classify(doc: Doc, span: tuple[int, int], mentions: list[Mention], rules: Ru
             sibling = prev is not None and _sibling(text, prev[0], mention, rules) \
                 and not any(prev[0].end <= o.start and o.end <= mention.start
                             and o.rule not in rules.units.never_claims for o in mentions)
+            if not sibling and (same := _parallel_across_brackets(text, claimed, mention, rules)):
+                prev, sibling = same, True      # "Quokka by 4.3% (0.7610) and Orca by 3.6%"
             if sibling and (cue is None or pick in ("pick.right_far", "pick.left_far")):
                 cue, pick = prev[1], "pick.sibling"
             elif (cue is None or pick in ("pick.right_far", "pick.left_far")) and (
@@ -445,6 +463,7 @@ def classify(doc: Doc, span: tuple[int, int], mentions: list[Mention], rules: Ru
                     claim = replace(claim, qualifier="up_to", rule=claim.rule + ">qualifier.list_up_to")
                 out.append(claim)
                 prev = (mention, cue, claim)
+                claimed.append(prev)
     return _first_of_pairs(doc, span, mentions, out, rules, on_hardware, on_benchmark)
 
 
@@ -471,6 +490,20 @@ def _first_of_pairs(doc: Doc, span: tuple[int, int], mentions: list[Mention], cl
         if (claim := decide(s)) is not None:
             added.append(claim)
     return sorted(claims + added, key=lambda c: c.char_start) if added else claims
+
+
+def _parallel_across_brackets(text: str, claimed: list[tuple], mention: Mention, rules: Rules) -> tuple | None:
+    """The claim of the same kind a quantity is parallel to, across the
+    figures in brackets between them: "outperforming Quokka by 4.3% (0.7610)
+    and Orca by 3.6%" (constructions K15). The gap read without its brackets."""
+    same = next((c for c in reversed(claimed) if c[0].kind == mention.kind), None)
+    if same is None or same is (claimed[-1] if claimed else None):
+        return None
+    gap = rules.pattern("bracketed").sub("", text[same[0].end:mention.start])
+    if len(gap) > rules.window["sibling_gap"] or "(" in gap or ")" in gap:
+        return None
+    ok = bool(rules.pattern("sibling_gap").match(gap)) and bool(rules.pattern("sibling_end").search(gap))
+    return same if ok else None
 
 
 def _appositive_change(text: str, prev: tuple | None, mention: Mention, rules: Rules) -> Cue | None:

@@ -52,6 +52,10 @@ def _names(text: str, start: int, end: int, b: dict) -> list[tuple[int, int]]:
         return [(start, seps[0].start())]
     spans, pos = [], start
     for sep in seps:
+        if (bracket := text.find("(", pos, sep.start())) >= 0:     # "HelixQA (+2.1%) and ..."
+            spans.append((pos, len(text[pos:bracket].rstrip()) + pos))
+            pos = sep.end()
+            continue
         spans.append((pos, sep.start()))
         pos = sep.end()
     spans.append((pos, end))
