@@ -39,6 +39,8 @@ def _is_quantity(s: Sentence, rel: int, word: str) -> bool:
 
 def _noun_phrase(s: Sentence, pos: int, allow_commas: bool = False) -> tuple[str, int, int] | None:
     rules = s.rules
+    if w := rules.pattern("with_before_baseline").match(s.text[pos:]):
+        pos += w.end()                          # "than with an unoptimized kernel"
     rest = s.text[pos:]
     m = (rules.baseline_list_end if allow_commas else rules.baseline_end).search(rest)
     np = (rest[:m.start()] if m else rest).rstrip(" ,.")
@@ -80,7 +82,13 @@ def reference_of(s: Sentence, rel_end: int, pattern: str) -> tuple[str, int, int
         return None
     if m["whose"]:
         return m["whose"], rel_end + m.start("whose"), rel_end + m.end("whose")
-    return _noun_phrase(s, rel_end + m.end()) if m["of"] else None
+    if m["of"]:
+        return _noun_phrase(s, rel_end + m.end())
+    mod = (m.groupdict().get("mod") or "").strip()
+    if mod and (m.groupdict().get("det") or "the").lower() == "the":
+        start = rel_end + (m.start("det") if m["det"] else m.start("mod"))
+        return s.text[start:rel_end + m.start("mod") + len(mod)], start, rel_end + m.start("mod") + len(mod)
+    return None
 
 
 def _participle_after_comma(s: Sentence, phrase: tuple[int, int]) -> bool:
@@ -92,7 +100,13 @@ def _participle_after_comma(s: Sentence, phrase: tuple[int, int]) -> bool:
             or not s.rules.pattern("comma_before_participle").search(s.text, max(0, phrase[0] - reach), phrase[0]):
         return False
     np = _noun_phrase(s, phrase[1])
-    return np is not None and not s.rules.pattern("by_figure").match(s.text, np[2])
+    return np is not None and not _compares_own_figure(s, np)
+
+
+def _compares_own_figure(s: Sentence, np: tuple[str, int, int]) -> bool:
+    """The comparison whose noun phrase this is has a figure of its own
+    after it ("... and outperforms previous ternary models by 3%")."""
+    return bool(s.rules.pattern("by_figure").match(s.text[np[2]:]))
 
 
 def baseline(s: Sentence, rel_start: int, rel_end: int, list_pos: int, list_len: int,
@@ -104,18 +118,24 @@ def baseline(s: Sentence, rel_start: int, rel_end: int, list_pos: int, list_len:
     faster ... compared to X") is preferred; one before it ("outperforms X by
     2x") otherwise. A sentence opening with "Compared to X," compares
     every claim in it with X. An absolute value takes a baseline only from a
-    phrase before it ("surpasses X with an accuracy of 50.9%") or from a
-    participle after a comma ("reaches 0.78, surpassing X").
+    participle after a comma ("reaches 0.78, surpassing X"; constructions
+    K12: a figure is no comparison of its own).
     """
     rules = s.rules
     cands = [p for p in phrases if not rel_start <= p[0] < rel_end]
     after = [p for p in cands if p[0] >= rel_end and (not absolute or _participle_after_comma(s, p))]
-    before = [p for p in cands if p[1] <= rel_start]
-    if after:
+    # "by 0.3% ... and outperforms X by 3%": a comparison with its own figure is that figure's
+    after = [p for p in after if (np := _noun_phrase(s, p[1])) is None or not _compares_own_figure(s, np)]
+    # a figure is compared only by a participle after it ("reaches 0.78, surpassing X"),
+    # not by a comparison before it ("outperforms X in all tasks, reaching 53.3%")
+    before = [p for p in cands if p[1] <= rel_start] if not absolute else []
+    if not absolute and (f := rules.pattern("from_after").match(s.text[rel_end:])):
+        chosen_end, how = rel_end + f.end(), "baseline.from_after"      # "by 73% from unoptimized baselines"
+    elif after:
         chosen_end, how = after[0][1], "baseline.phrase_after"
     elif before and rel_start - before[-1][1] < rules.window["baseline_before"]:
         chosen_end, how = before[-1][1], "baseline.phrase_before"
-    elif (lead := rules.pattern("leading_comparison").match(s.text)) and lead.end() <= rel_start:
+    elif not absolute and (lead := rules.pattern("leading_comparison").match(s.text)) and lead.end() <= rel_start:
         chosen_end, how = lead.end(), "baseline.leading_comparison"
     else:
         return None
@@ -123,17 +143,23 @@ def baseline(s: Sentence, rel_start: int, rel_end: int, list_pos: int, list_len:
     np = _noun_phrase(s, chosen_end, allow_commas=bool(resp))
     if np is None:
         return None
-    text, a, b = np
     if resp:
-        if m := rules.pattern("examples_intro").search(text):
-            text = text[m.end():]
-        parts = [p for p in rules.pattern("split_list").split(text) if p]
-        if len(parts) == list_len:
-            return parts[list_pos], a, b, how
+        # the list of baselines, with commas ("A, B, and C"), else up to the first comma
+        for np in (np, _noun_phrase(s, chosen_end)):
+            if np is None:
+                continue
+            text = np[0]
+            if m := rules.pattern("examples_intro").search(text):
+                text = text[m.end():]
+            parts = [p for p in rules.pattern("split_list").split(text) if p]
+            if len(parts) == list_len:
+                return parts[list_pos], np[1], np[2], how
+            if len(parts) > 1 and list_len % len(parts) == 0:      # two measures of the same n systems
+                return parts[list_pos % len(parts)], np[1], np[2], "baseline.respectively_repeated"
         np = _noun_phrase(s, chosen_end)
         if np is None:
             return None
-        text, a, b = np
+    text, a, b = np
     return text, a, b, how
 
 
@@ -282,7 +308,8 @@ def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules) -
             b = (*r, "baseline.share_of")
         elif multiple and (r := reference_of(s, re_, "multiple_of")):
             b = (*r, "baseline.multiple_of")
-        elif c.form != "absolute" and (r := _name_before_by(s, rs, not_subjects)):
+        elif c.form != "absolute" and not (c.list_len > 1 and rules.pattern("respectively").search(s.text)) \
+                and (r := _name_before_by(s, rs, not_subjects)):
             b = (*r, "baseline.name_before_by")
         else:
             # the second value of a pair is compared, as a change is ("to 1.12 compared to X")
