@@ -42,6 +42,7 @@ class Cue:
     pattern: regex.Pattern       # as the cue gazetteer compiled it
     factor_type: str | None = None
     share_of: regex.Pattern | None = None    # "of the (total) FLOPs" after a percentage
+    weak: bool = False                       # counts only where no other cue is near
 
 
 @dataclass(frozen=True)
@@ -490,7 +491,7 @@ def load(folder: Path | str = RESOURCES, max_digits: int = 18) -> Rules:
     }
     share_prefix = context["patterns"]["share_of"]
     cues = tuple(Cue(r["id"], r["type"], r["measure"], e.pattern, r.get("factor_type"),
-                     regex.compile(share_prefix + _scoped(e.pattern)))
+                     regex.compile(share_prefix + _scoped(e.pattern)), bool(r.get("weak", False)))
                  for r, e in zip(cue_rows, gazetteers["cues"].entries))
     metrics = tuple(Metric(r["name"], r["percentage"] == "1", r["lower_is_better"] == "1", e.pattern, r["written"])
                     for r, e in zip(metric_rows, gazetteers["metrics"].entries))
@@ -521,6 +522,7 @@ def load(folder: Path | str = RESOURCES, max_digits: int = 18) -> Rules:
                                     regex.REVERSE),
             "bigger": regex.compile(r"(?i)\A\s*" + nc["bigger"]),
             "trend": regex.compile(r"(?i)" + nc["trend"]),
+            "factor_after": regex.compile(r"(?i)\A\s*(?:" + nc["factor_after"] + r")\b"),
         },
         metrics=metrics,
         metric_by_name={m.name.lower(): m for m in reversed(metrics)},

@@ -34,6 +34,7 @@ class Situation:
     on_benchmark: bool
     changed_before: bool = False
     score_sibling: bool = False
+    sibling_change: bool = False   # a parallel phrase's neighbour is a relative change
     first_cue: Cue | None = None   # the cue picked, before a construction of stage cue replaced it
     type: str | None = None
     form: str | None = None
@@ -94,7 +95,7 @@ def _is_setting(s: Situation) -> bool:
     if nc["bigger"].match(s.w.right) or nc["trend"].search(s.w.left):
         return True
     if s.kind == "factor":
-        return False
+        return bool(nc["factor_after"].match(s.w.right))
     if nc["after"].match(s.w.right):
         # "solves 41.2% of the tasks" is a score, though "of the tasks" marks a count
         return not s.rules.pattern("score_share_left").search(s.w.left)
@@ -165,7 +166,9 @@ FACTS = {
     "cue_accuracy": lambda s: s.cue is not None and s.cue.type == "accuracy",
     "cue_has_factor_type": lambda s: bool(s.cue and s.cue.factor_type),
     "change_words": _change_words,
-    "changed": lambda s: _change_words(s) or s.fact("share_marker"),
+    # a number of a parallel phrase is a change when its neighbour is
+    # ("saves 61.24% bandwidth on A, 83.68% on B")
+    "changed": lambda s: _change_words(s) or s.fact("share_marker") or s.sibling_change,
     "share_marker": lambda s: bool(s.rules.pattern("of_right").match(s.w.right)) or s.fact("to_left"),
     "by_left": lambda s: bool(s.rules.pattern("by_left").search(s.w.left)),
     # "reduces X to 10%", "in 47.2% of the time"; not "needs 30% less memory"
@@ -459,7 +462,9 @@ def classify(doc: Doc, span: tuple[int, int], mentions: list[Mention], rules: Ru
             s = Situation(rules, doc, span, mention, w, cue, pick, on_hardware, on_benchmark,
                           changed_before=bool(sibling and prev[2].form in ("delta", "percent")
                                               and (mention.sign or not prev[0].sign)),
-                          score_sibling=bool(sibling and prev[2].claim_type == "accuracy"))
+                          score_sibling=bool(sibling and prev[2].claim_type == "accuracy"),
+                          sibling_change=bool(sibling and prev[2].factor is not None
+                                              and prev[2].form in ("percent", "factor")))
             claim = decide(s)
             if claim:
                 claim = replace(claim, list_pos=group.index(mention), list_len=len(group))

@@ -65,10 +65,21 @@ def _within(hits: tuple, start: int, end: int) -> tuple:
     return tuple((s - start, e - start, c) for s, e, c in hits if start <= s and e <= end)
 
 
+def _strong(w: Window) -> Window:
+    """The window without its weak cues when another cue follows the
+    quantity ("2.5x better than X on FLOPs"); a cue before it is another
+    quantity's ("2.95x faster and 7.38% better than X")."""
+    if not any(c.weak for _, _, c in w.left_cues + w.right_cues) or all(c.weak for _, _, c in w.right_cues):
+        return w
+    return Window(w.left, w.right, w.left_start, w.right_start,
+                  tuple(h for h in w.left_cues if not h[2].weak), tuple(h for h in w.right_cues if not h[2].weak))
+
+
 def pick(w: Window, mention: Mention, rules: Rules) -> tuple[Cue | None, str]:
     """(cue, construction id) of the cue a quantity is about: right after it,
     else nearest before (within its comma-delimited phrase first), else
     further after, else further before."""
+    w = _strong(w)
     right = w.right_cues
     near_gap = rules.pattern("near_gap")
     for i, (s, e, cue) in enumerate(right):

@@ -149,6 +149,9 @@ def find(text: str, rules: Rules, word_hits: list[Hit] = ()) -> list[Mention]:
                 pos += 1
             continue
         kind = unit.kind if unit else "bare"
+        if kind == "factor" and unit.unit == "x" and value_max is None \
+                and text[stop:stop + 2].lstrip(" ")[:1].isdigit() and text[stop - 1:stop] in "xX×":
+            rule = "num.dimension"      # "1280 x 720", "256x256": a size, not a factor
         if kind == "bare" and value_max is None and u.factor_before.search(
                 text, max(0, start - int(w["number_left"]) - 8), start):
             kind, unit, rule = "factor", _Unit(end_u, "x", "factor", end_u), "num.factor_of"
