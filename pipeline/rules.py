@@ -145,6 +145,7 @@ class Rules:
     baseline_max_words: int
     subject_verb: regex.Pattern
     merit_of: regex.Pattern
+    presents: regex.Pattern
     not_names: frozenset[str]
     not_name_suffixes: tuple[str, ...]
     fallback_to_first_name: bool
@@ -553,6 +554,8 @@ def load(folder: Path | str = RESOURCES, max_digits: int = 18) -> Rules:
         baseline_max_words=int(a_base["max_words"]),
         subject_verb=regex.compile(_fill(wrap["subject_verb"], adverbs=a_subj["adverbs"], verbs=a_subj["verbs"])),
         merit_of=regex.compile(_fill(wrap["merit_of"], merit_of=a_subj["merit_of"]), regex.REVERSE),
+        presents=regex.compile(r"(?i)\b(?:we\s+)?(?:" + a_subj["presents"] + r")\s+(?:(?:the|a|an)\s+)?\Z",
+                               regex.REVERSE),
         not_names=frozenset(a_subj["not_names"]) | frozenset(units.physical_map),
         not_name_suffixes=tuple(a_subj["not_name_suffixes"]),
         fallback_to_first_name=bool(a_subj.get("fallback_to_first_name", True)),

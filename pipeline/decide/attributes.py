@@ -183,7 +183,12 @@ def subject(s: Sentence, rel_start: int, exclude: list[tuple[int, int]]) -> tupl
     sentence = s.text
     reach = int(rules.window["name_phrase_left"])
     in_phrase, by_doing = rules.pattern("in_phrase"), rules.pattern("by_doing").match(sentence)
-    first_plain = None
+    first_plain = fallback = None
+    # "QuokkaNet (2018), whose test error is 2.65%": the clause's figures are the name's
+    whose = [w for w in rules.pattern("whose_clause").finditer(sentence, 0, rel_start)
+             if not any(a <= w.start("name") < b for a, b in exclude) and _is_name(w["name"], s, w.start("name"))]
+    if whose:
+        return whose[-1]["name"], "subject.whose"
     for m in rules.pattern("name").finditer(sentence, 0, rel_start):
         tok = m["name"]
         if not _is_name(tok, s, m.start()) or rules.cue_word.fullmatch(tok):
@@ -197,16 +202,49 @@ def subject(s: Sentence, rel_start: int, exclude: list[tuple[int, int]]) -> tupl
         if not strong and m.start() > 0 and not tok[0].isupper():
             continue
         if rules.subject_verb.match(sentence, m.end()):
-            return tok, "subject.verb"
-        if sentence.endswith("of ", 0, m.start()) \
+            return _whole_name(s, m.start(), tok, exclude), "subject.verb"
+        if (sentence.endswith("of ", 0, m.start()) or sentence.endswith("our ", 0, m.start())) \
                 and rules.merit_of.search(sentence, max(0, m.start() - reach), m.start()):    # plain test first
             return tok, "subject.merit_of"
-        if by_doing and by_doing.start("n") == m.start():
-            return tok, "subject.by_doing"
+        if rules.pattern("figure_of_head").search(sentence[:m.start()]):
+            return _whole_name(s, m.start(), tok, exclude, forward=True), "subject.figure_of"
+        if by_doing and by_doing.start("n") == m.start() and fallback is None:
+            fallback = tok, "subject.by_doing"
+        if fallback is None and rules.pattern("replacing_with").search(sentence[max(0, m.start() - reach):m.start()]):
+            fallback = tok, "subject.replacing_with"
+        if fallback is None and rules.presents.search(sentence, max(0, m.start() - reach), m.start()):
+            fallback = _whole_name(s, m.start(), tok, exclude, forward=True), "subject.presented"
         if strong and first_plain is None and rules.fallback_to_first_name \
                 and not in_phrase.search(sentence, max(0, m.start() - reach), m.start()):
             first_plain = tok
+    if fallback:        # "By pretraining MoDE, we ...", "replacing A with B", "we present Taccel, a ..."
+        return fallback
     return (first_plain, "subject.first_name") if first_plain else None
+
+
+def _whole_name(s: Sentence, start: int, tok: str, exclude: list[tuple[int, int]], forward: bool = False) -> str:
+    """A name of several capitalised words ("Pangu Pro MoE", "Vector Memory"):
+    the words right before the token (or, with `forward`, after it) that are
+    capitalised, not a word of the not_names, a metric or a benchmark."""
+    before = s.rules.pattern("name_word_before")
+    text, name, pos = s.text, tok, start
+    while (m := before.search(text[max(0, pos - 40):pos])) is not None:
+        word = m.group().strip()
+        at = pos - len(m.group())
+        if word in s.rules.not_names or at == 0 and not any(c.isupper() for c in word[1:]) \
+                or any(a <= at < b for a, b in exclude):
+            break
+        name, pos = word + " " + name, at
+    end = start + len(tok)
+    if forward:
+        while (m := s.rules.pattern("name").match(text, end + 1)) and text[end:end + 1] == " " \
+                and m["name"][:1].isupper() and not s.rules.pattern("in_phrase").search(m["name"] + " ") \
+                and m["name"] not in ("We", "Our", "The", "This", "It", "These", "Its") \
+                and not any(a <= m.start() < b for a, b in exclude) and not s.rules.subject_verb.match(text, end):
+            name, end = name + " " + m["name"], m.end("name")
+    if " " in name and (abbr := s.rules.pattern("abbreviation_after").match(text[end:])):
+        return abbr["abbr"]          # "the Environmental Robust Adapter (ERA)" -> ERA
+    return name
 
 
 def respective_dataset(s: Sentence, rel_start: int, rel_end: int, claim: Claim,
