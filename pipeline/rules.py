@@ -473,7 +473,8 @@ def _devices(folder: Path, schema: dict, cardinals: Mapping[str, float]
 
     def fill(pattern: str, extra: Mapping[str, str], where: tuple[str, str, int]) -> str:
         for _ in range(8):
-            done = _PIECE.sub(lambda m: extra.get(m[1], pieces.get(m[1], m[0])), pattern)
+            done = _PIECE.sub(lambda m: f"(?:{extra.get(m[1], pieces.get(m[1]))})"
+                              if m[1] in extra or m[1] in pieces else m[0], pattern)
             if done == pattern:
                 break
             pattern = done
@@ -491,7 +492,11 @@ def _devices(folder: Path, schema: dict, cardinals: Mapping[str, float]
             vendor = rec.get("vendor") if role == "family" else None
             words = rec.get("vendor_words", f"(?i:{regex.escape(vendor)})" if vendor else "")
             extra = {"vendor": f"(?P<vendorword>{words})(?:'s)?"} if words else {}
-            line = f"(?:(?:{_longest_first(rec['line_words'])})\\s+)?" if rec.get("line_words") else ""
+            # each word its own (flagged) group: the parser would factor out a shared first letter
+            # ("GeForce|GTX" -> "G"), and the scan would try the form at every "G"
+            words_alt = "|".join(f"(?-i:{regex.escape(w)})"
+                                 for w in sorted(rec.get("line_words", ()), key=len, reverse=True))
+            line = f"(?:(?:{words_alt})\\s+)?" if words_alt else ""
             template = rec["canonical"]
             covers = rec.get("covers", [rec["kind"]] if rec["kind"] in classes else [])
             if (unknown := set(covers) - classes):
