@@ -10,10 +10,10 @@ proposes (they are what the claim is about, not where it ran):
 1. hardware.respectively  "781.3 FPS and 57.8 FPS on the T4 and the Jetson
                           Xavier NX, respectively": the n-th device for the
                           n-th number of a list as long as the devices;
-2. hardware.after         the first device after the claim in its clause,
-                          with no other claim between ("1.9 mAP on mobile
-                          CPUs, 3.7 mAP on EdgeTPU"), and not one of a list of
-                          devices ("across A, B and C": none of them alone);
+2. hardware.after         the first device after the claim in its clause
+                          ("1.9 mAP on mobile CPUs, 3.7 mAP on EdgeTPU"), not
+                          one of a list of devices ("across A, B and C": none
+                          of them alone);
 3. hardware.sentence      a device the sentence says all was measured on
                           ("(measured on p4de.24xlarge instances with A100 GPUs)");
 4. hardware.before        the nearest device before it in its sentence ("On
@@ -29,8 +29,9 @@ proposes (they are what the claim is about, not where it ran):
 A task score (accuracy) takes only a device written after it with no other
 claim between (1, 2): a platform or a device of another clause says where
 the system ran, not where the score was measured. An instance named with a
-device ("p4de.24xlarge instances with A100 GPUs") gives way to the device. "The Jetson" is the full name named
-elsewhere (pipeline/find/devices.py resolves it).
+device ("p4de.24xlarge instances with A100 GPUs") gives way to the device.
+"The Jetson" is the full name named elsewhere (pipeline/find/devices.py
+resolves it).
 """
 from __future__ import annotations
 
@@ -55,6 +56,16 @@ def _in_list(h: HardwareMention, devices: list[HardwareMention], text: str, rule
                for o in devices)
 
 
+def _one(h: HardwareMention, text: str, start: int, rules: Rules) -> bool:
+    """A class or a bare family names one device, not a kind: a count or a
+    determiner after a preposition before it ("on a GPU", "on 8 GPUs", "on
+    the Ascend NPU architecture", not "on GPUs"), looked for from `start`."""
+    if role(h) not in ("class", "family") or h.count is not None:
+        return True
+    left = max(start, h.char_start - int(rules.hardware.window["platform_left"]))
+    return bool(rules.hardware.platform_one.search(text, left, h.char_start))
+
+
 def platform(doc: Doc, rules: Rules) -> HardwareMention | None:
     """The device the abstract states as where its work runs: a mention in a
     sentence about the paper's own work, used as a place ("on a Jetson AGX
@@ -76,14 +87,12 @@ def platform(doc: Doc, rules: Rules) -> HardwareMention | None:
         left = max(a, h.char_start - int(hw.window["platform_left"]))
         if hw.resource_before.search(text, left, h.char_start):
             continue
-        before = hw.platform_before.search(text, left, h.char_start)
-        if not before and not hw.platform_after.match(text, h.char_end,
-                                                      min(b, h.char_end + int(hw.window["platform_right"]))):
-            continue
-        if role(h) in ("class", "family") and h.count is None \
-                and not (before and hw.platform_one.search(text, left, h.char_start)):
-            continue
-        found.append(h)
+        if hw.platform_before.search(text, left, h.char_start):
+            if _one(h, text, a, rules):
+                found.append(h)
+        elif hw.platform_after.match(text, h.char_end, min(b, h.char_end + int(hw.window["platform_right"]))) \
+                and role(h) not in ("class", "family"):
+            found.append(h)
     found += [h for h in usable if h not in found and any(_in_list(h, [f], text, rules) for f in found)]
     named = [h for h in found if role(h) != "class"] or found
     return min(named, key=lambda h: h.char_start) if len({h.hardware for h in named}) == 1 else None
@@ -99,15 +108,6 @@ def _broken(text: str, a: int, b: int, claims: list[Claim], rules: Rules) -> boo
         if nxt is None or nxt >= b or not hw.coordinated.match(text[m.end():nxt]):
             return True
     return False
-
-
-def _one(h: HardwareMention, text: str, start: int, rules: Rules) -> bool:
-    """A class names one device, not a kind: a count or a determiner before it
-    ("on a GPU", "on 8 GPUs"), looked for from `start`."""
-    if role(h) != "class" or h.count is not None:
-        return True
-    left = max(start, h.char_start - int(rules.hardware.window["platform_left"]))
-    return bool(rules.hardware.platform_one.search(text, left, h.char_start))
 
 
 def of(claim: Claim, doc: Doc, span: tuple[int, int], exclude: list[tuple[int, int]],
@@ -136,7 +136,8 @@ def of(claim: Claim, doc: Doc, span: tuple[int, int], exclude: list[tuple[int, i
             return h.hardware, "hardware.after"
     if score:
         return None
-    wide = [h for h in devices if hw.sentence_wide.search(text, max(span[0], h.char_start - 60), h.char_start)]
+    reach = int(hw.window["platform_left"])
+    wide = [h for h in devices if hw.sentence_wide.search(text, max(span[0], h.char_start - reach), h.char_start)]
     if wide and not _in_list(wide[0], in_sentence, text, rules):
         return wide[0].hardware, "hardware.sentence"
     before = [h for h in devices if h.char_end <= claim.char_start]

@@ -121,11 +121,14 @@ def device_counts(text: str, mentions: list[Mention], devices: list[HardwareMent
 
 
 class _Found:
-    """A device hit: its record, the match, the span it names, how it was found."""
-    __slots__ = ("device", "groups", "start", "end", "how", "name", "vendor", "kind")
+    """A device hit: its record, the groups it matched, the span it names
+    (a proposed device: its name; `phrase_end`: the end of the whole match),
+    how it was found."""
+    __slots__ = ("device", "groups", "start", "end", "phrase_end", "how", "name", "vendor", "kind")
 
-    def __init__(self, device: Device, groups: dict, start: int, end: int, how: str):
+    def __init__(self, device: Device, groups: dict, start: int, end: int, how: str, phrase_end: int | None = None):
         self.device, self.groups, self.start, self.end, self.how = device, groups, start, end, how
+        self.phrase_end = end if phrase_end is None else phrase_end
         self.name = self.vendor = self.kind = None
 
 
@@ -143,7 +146,7 @@ def _hits(text: str, hits: list[Hit], rules: Rules) -> list[_Found]:
         start, end = m.span("name") if "name" in m.re.groupindex and m.start("name") >= 0 else m.span()
         level = d.role if d.role != "family" else \
             ("family" if d.specific and not m.groupdict().get(d.specific) else "model")
-        found.append(_Found(d, m.groupdict(), start, end, level))
+        found.append(_Found(d, m.groupdict(), start, end, level, m.end()))
     found.sort(key=lambda f: (f.start, f.start - f.end, _ROLE_ORDER[f.device.role]))
     kept: list[_Found] = []
     for f in found:
@@ -182,8 +185,7 @@ def _name(f: _Found, text: str, rules: Rules) -> None:
         maker = f.groups.get("maker")
         f.vendor = hw.aliases.get(maker.casefold(), maker) if maker else None
     elif d.role == "proposed":
-        phrase = text[f.start:f.end + int(hw.window["platform_left"])]
-        f.kind = next((k for k, p in hw.kind_words if p.search(phrase)), d.kind)
+        f.kind = next((k for k, p in hw.kind_words if p.search(text, f.start, f.phrase_end)), d.kind)
     else:
         f.vendor = vendor
 
