@@ -27,6 +27,10 @@ from .gazetteer import Gazetteer, Scanner
 
 WORD_BEFORE, WORD_AFTER = r"(?<![\p{L}\d\-])", r"(?![\p{L}\d\-])"
 NUMBER_WORD_BEFORE = r"(?<![\p{L}-])"
+# The patterns of devices.toml's [usage] and [claim] the code reads (pipeline/find/devices.py,
+# pipeline/decide/hardware.py), by name.
+HARDWARE_PATTERNS = ("platform_before", "platform_after", "platform_one", "list_neighbour", "part_after", "part_of",
+                     "list_next", "resource_before", "clause_break", "coordinated", "sentence_wide", "list_gap")
 # Gazetteers of the one scan per abstract, in the order Rules.scanner holds them.
 LAYERS = ("devices", "benchmarks", "metrics", "cues", "number_words", "baseline_phrases")
 
@@ -80,18 +84,7 @@ class Hardware:
     count_gap: str
     own_work: regex.Pattern
     example_before: regex.Pattern
-    platform_before: regex.Pattern
-    platform_after: regex.Pattern
-    platform_one: regex.Pattern
-    list_neighbour: regex.Pattern
-    part_after: regex.Pattern
-    part_of: regex.Pattern
-    list_next: regex.Pattern
-    resource_before: regex.Pattern
-    clause_break: regex.Pattern
-    coordinated: regex.Pattern
-    sentence_wide: regex.Pattern
-    list_gap: regex.Pattern
+    patterns: Mapping[str, regex.Pattern]      # [usage] and [claim], by name (HARDWARE_PATTERNS)
     platform_types: frozenset[str]
     kind_words: tuple[tuple[str, regex.Pattern], ...]
     window: Mapping[str, float]
@@ -535,6 +528,9 @@ def _devices(folder: Path, schema: dict, cardinals: Mapping[str, float]
                     tuple((v, regex.compile(p)) for v, p in rec.get("vendor_if", {}).items()),
                     rec.get("platform", True)))
     count, bg, usage, claim = data["count"], data["background"], data["usage"], data["claim"]
+    named = {k: regex.compile(v) for k, v in {**usage, **claim}.items() if isinstance(v, str)}
+    if (missing := [k for k in HARDWARE_PATTERNS if k not in named]):
+        raise src.error("usage", f"patterns named {missing} in [usage] or [claim]")
     hardware = Hardware(
         aliases={k.casefold(): v for k, v in data["aliases"].items()},
         count_before=regex.compile(count["before"]),
@@ -546,18 +542,7 @@ def _devices(folder: Path, schema: dict, cardinals: Mapping[str, float]
         own_work=regex.compile(bg["own_work"]),
         example_before=regex.compile(r"(?i)(?:" + "|".join(bg["example_before"])
                                      + r")[\s/]+(?:[^\s/]+[\s/]+){0,4}\Z"),
-        platform_before=regex.compile(usage["platform_before"]),
-        platform_after=regex.compile(usage["platform_after"]),
-        platform_one=regex.compile(usage["platform_one"]),
-        list_neighbour=regex.compile(usage["list_neighbour"]),
-        part_after=regex.compile(usage["part_after"]),
-        part_of=regex.compile(usage["part_of"]),
-        list_next=regex.compile(usage["list_next"]),
-        resource_before=regex.compile(usage["resource_before"]),
-        clause_break=regex.compile(claim["clause_break"]),
-        coordinated=regex.compile(claim["coordinated"]),
-        sentence_wide=regex.compile(claim["sentence_wide"]),
-        list_gap=regex.compile(claim["list_gap"]),
+        patterns=named,
         platform_types=frozenset(claim["platform_types"]),
         kind_words=tuple((k, regex.compile(v)) for k, v in data["kind_words"].items()),
         window=dict(data["window"]),

@@ -2,18 +2,19 @@
 its names are written, and that every family and every hardware
 construction is held by suite cases (tests/constructions/hardware-*.toml)."""
 import re
-import shutil
 import tomllib
 from pathlib import Path
 
 import pytest
 from hypothesis import given, strategies as st
 
-from pipeline.errors import ResourceError
 from pipeline.extract import extract
 from pipeline.find.devices import render, role
 from pipeline.records import Paper
-from pipeline.rules import RESOURCES, default, load
+from pipeline.rules import RESOURCES, default
+
+from .test_rules import copy  # noqa: F401  (the fixture: a copy of the resource folder)
+from .test_rules import test_a_malformed_resource_names_file_line_and_key as malformed
 
 SUITES = Path(__file__).parent / "constructions"
 GRAMMAR = tomllib.loads((RESOURCES / "devices.toml").read_text(encoding="utf-8"))
@@ -74,13 +75,6 @@ def test_a_template_never_leaves_a_field_or_a_bracket(groups):
 
 # ---- the grammar as a resource -------------------------------------------------------
 
-@pytest.fixture
-def copy(tmp_path):
-    folder = tmp_path / "rules"
-    shutil.copytree(RESOURCES, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    return folder
-
-
 @pytest.mark.parametrize("edit, where", [
     # a form must give the scan a literal to look for
     (lambda s: s.replace("forms = ['Zen ?(?P<gen>[1-6]\\+?)\\b']", "forms = ['\\w+ ?(?P<gen>[1-6]\\+?)\\b']", 1),
@@ -92,15 +86,7 @@ def copy(tmp_path):
     (lambda s: s.replace("forms = ['Zen ?(?P<gen>", "forms = ['<<zen>> ?(?P<gen>", 1), ["amd.zen", "piece", "zen"]),
 ])
 def test_a_malformed_grammar_names_file_line_and_record(copy, edit, where):
-    path = copy / "devices.toml"
-    changed = edit(path.read_text())
-    assert changed != path.read_text(), "the edit must change the file"
-    path.write_text(changed)
-    with pytest.raises(ResourceError) as e:
-        load(copy)
-    message = str(e.value)
-    assert "devices.toml:" in message and all(w in message for w in where), message
-    assert message.split("devices.toml:", 1)[1].split(":", 1)[0].isdigit(), message
+    malformed(copy, "devices.toml", edit, ["devices.toml:", *where])
 
 
 def test_every_form_is_tried_only_where_its_literal_is():

@@ -47,8 +47,8 @@ def _usable(h: HardwareMention) -> bool:
 
 def _in_list(h: HardwareMention, devices: list[HardwareMention], text: str, rules: Rules) -> bool:
     """A device joined to another by a list connector ("A, B and C", "A and B")."""
-    gap = rules.hardware.list_gap
-    if rules.hardware.list_neighbour.match(text, h.char_end):
+    gap = rules.hardware.patterns["list_gap"]
+    if rules.hardware.patterns["list_neighbour"].match(text, h.char_end):
         return True
     return any(o is not h and (gap.search(text[h.char_end:o.char_start]) if o.char_start >= h.char_end
                                else gap.search(text[o.char_end:h.char_start]) if o.char_end <= h.char_start
@@ -63,7 +63,7 @@ def _one(h: HardwareMention, text: str, start: int, rules: Rules) -> bool:
     if role(h) not in ("class", "family") or h.count is not None:
         return True
     left = max(start, h.char_start - int(rules.hardware.window["platform_left"]))
-    return bool(rules.hardware.platform_one.search(text, left, h.char_start))
+    return bool(rules.hardware.patterns["platform_one"].search(text, left, h.char_start))
 
 
 def platform(doc: Doc, rules: Rules) -> HardwareMention | None:
@@ -85,13 +85,13 @@ def platform(doc: Doc, rules: Rules) -> HardwareMention | None:
             continue
         a, b = next(((a, b) for a, b in spans if a <= h.char_start < b), (0, len(text)))
         left = max(a, h.char_start - int(hw.window["platform_left"]))
-        if hw.resource_before.search(text, left, h.char_start):
+        if hw.patterns["resource_before"].search(text, left, h.char_start):
             continue
-        if hw.platform_before.search(text, left, h.char_start):
+        if hw.patterns["platform_before"].search(text, left, h.char_start):
             if _one(h, text, a, rules):
                 found.append(h)
-        elif hw.platform_after.match(text, h.char_end, min(b, h.char_end + int(hw.window["platform_right"]))) \
-                and role(h) not in ("class", "family"):
+        elif role(h) not in ("class", "family") and hw.patterns["platform_after"].match(
+                text, h.char_end, min(b, h.char_end + int(hw.window["platform_right"]))):
             found.append(h)
     found += [h for h in usable if h not in found and any(_in_list(h, [f], text, rules) for f in found)]
     named = [h for h in found if role(h) != "class"] or found
@@ -103,9 +103,9 @@ def _broken(text: str, a: int, b: int, claims: list[Claim], rules: Rules) -> boo
     break that only coordinates claims ("3.6x layer-wise, and 2.2x on B200")."""
     hw = rules.hardware
     starts = sorted(c.char_start for c in claims)
-    for m in hw.clause_break.finditer(text, a, b):
+    for m in hw.patterns["clause_break"].finditer(text, a, b):
         nxt = next((c for c in starts if c >= m.end()), None)
-        if nxt is None or nxt >= b or not hw.coordinated.match(text[m.end():nxt]):
+        if nxt is None or nxt >= b or not hw.patterns["coordinated"].match(text[m.end():nxt]):
             return True
     return False
 
@@ -137,7 +137,8 @@ def of(claim: Claim, doc: Doc, span: tuple[int, int], exclude: list[tuple[int, i
     if score:
         return None
     reach = int(hw.window["platform_left"])
-    wide = [h for h in devices if hw.sentence_wide.search(text, max(span[0], h.char_start - reach), h.char_start)]
+    wide = [h for h in devices
+            if hw.patterns["sentence_wide"].search(text, max(span[0], h.char_start - reach), h.char_start)]
     if wide and not _in_list(wide[0], in_sentence, text, rules):
         return wide[0].hardware, "hardware.sentence"
     before = [h for h in devices if h.char_end <= claim.char_start]

@@ -43,7 +43,8 @@ def render(template: str, groups: Mapping[str, str | None], vendor: str | None,
            aliases: Mapping[str, str]) -> str:
     """A canonical name from a template and the groups a form matched.
 
-    >>> render("NVIDIA {series=RTX} {model}[ {suffix|alias}]", {"model": "2080", "suffix": "ti"}, "NVIDIA", {"ti": "Ti"})
+    >>> render("NVIDIA {series=RTX} {model}[ {suffix|alias}]", {"model": "2080", "suffix": "ti"},
+    ...        "NVIDIA", {"ti": "Ti"})
     'NVIDIA RTX 2080 Ti'
     >>> render("{vendor} {fam}[-{num}][ {part|upper}]", {"fam": "Virtex", "num": "7", "part": "690t"}, "Xilinx", {})
     'Xilinx Virtex-7 690T'
@@ -163,7 +164,7 @@ def _next_members(text: str, found: list[_Found], rules: Rules) -> list[_Found]:
     for f in found:
         head, pos = f, f.end
         while head.device.next is not None and head.how in ("model", "next"):
-            gap = rules.hardware.list_next.match(text, pos)
+            gap = rules.hardware.patterns["list_next"].match(text, pos)
             m = gap and head.device.next.match(text, gap.end())
             if not m or any(a < m.end() and m.start() < b for a, b in taken):
                 break
@@ -201,7 +202,7 @@ def _background(f: _Found, text: str, own: int, spans, other_kinds: bool, rules:
         return False
     sentence_start = next((a for a, b in spans if a <= f.start < b), 0)
     left = max(sentence_start, f.start - int(hw.window["resource_left"]))
-    if f.how == "class" and hw.resource_before.search(text, left, f.start):
+    if f.how == "class" and hw.patterns["resource_before"].search(text, left, f.start):
         return True
     if f.start >= own:
         return False
@@ -215,8 +216,9 @@ def _part(found: list[_Found], i: int, text: str, rules: Rules) -> bool:
     hw, f = rules.hardware, found[i]
     before = found[i - 1] if i > 0 else None
     after = found[i + 1] if i + 1 < len(found) else None
-    return bool(before and before.device.role == "family" and hw.part_after.match(text[before.end:f.start])) or \
-        bool(after and after.device.role == "family" and hw.part_of.match(text[f.end:after.start]))
+    part_after, part_of = hw.patterns["part_after"], hw.patterns["part_of"]
+    return bool(before and before.device.role == "family" and part_after.match(text[before.end:f.start])) or \
+        bool(after and after.device.role == "family" and part_of.match(text[f.end:after.start]))
 
 
 def _tokens(name: str) -> frozenset[str]:
