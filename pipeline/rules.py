@@ -86,6 +86,7 @@ class Hardware:
     example_before: regex.Pattern
     patterns: Mapping[str, regex.Pattern]      # [usage] and [claim], by name (HARDWARE_PATTERNS)
     platform_types: frozenset[str]
+    host_kinds: frozenset[str]
     kind_words: tuple[tuple[str, regex.Pattern], ...]
     window: Mapping[str, float]
 
@@ -544,6 +545,7 @@ def _devices(folder: Path, schema: dict, cardinals: Mapping[str, float]
                                      + r")[\s/]+(?:[^\s/]+[\s/]+){0,4}\Z"),
         patterns=named,
         platform_types=frozenset(claim["platform_types"]),
+        host_kinds=frozenset(claim["host_kinds"]),
         kind_words=tuple((k, regex.compile(v)) for k, v in data["kind_words"].items()),
         window=dict(data["window"]),
     )

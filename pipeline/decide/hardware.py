@@ -119,7 +119,7 @@ def of(claim: Claim, doc: Doc, span: tuple[int, int], exclude: list[tuple[int, i
     in_sentence = [h for h in doc.devices if span[0] <= h.char_start < span[1] and _usable(h)]
     devices = [h for h in in_sentence if not any(a <= h.char_start < b for a, b in exclude)]
     # an instance is where a device runs: the device named with it is the hardware
-    devices = [h for h in devices if h.kind != "instance"] or devices
+    devices = [h for h in devices if h.kind not in hw.host_kinds] or devices
     score = claim.claim_type == "accuracy"
     if claim.list_len > 1 and len(devices) == claim.list_len \
             and rules.pattern("respectively").search(text, span[0], span[1]):
