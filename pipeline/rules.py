@@ -26,8 +26,11 @@ from .errors import ResourceError
 from .gazetteer import Gazetteer, Scanner
 
 WORD_BEFORE, WORD_AFTER = r"(?<![\p{L}\d\-])", r"(?![\p{L}\d\-])"
-DEVICE_BEFORE, DEVICE_AFTER = r"(?<![\w\-.])", r"(?![\w])"
 NUMBER_WORD_BEFORE = r"(?<![\p{L}-])"
+# The patterns of devices.toml's [usage] and [claim] the code reads (pipeline/find/devices.py,
+# pipeline/decide/hardware.py), by name.
+HARDWARE_PATTERNS = ("platform_before", "platform_after", "platform_one", "list_neighbour", "part_after", "part_of",
+                     "list_next", "resource_before", "clause_break", "coordinated", "sentence_wide", "list_gap")
 # Gazetteers of the one scan per abstract, in the order Rules.scanner holds them.
 LAYERS = ("devices", "benchmarks", "metrics", "cues", "number_words", "baseline_phrases")
 
@@ -56,10 +59,38 @@ class Metric:
 
 @dataclass(frozen=True)
 class Device:
-    canonical: str
+    """One form of a record of resources/devices.toml: one entry of the
+    abstract's scan. pipeline/find/devices.py renders `canonical` from the
+    groups the form matched."""
+    id: str
+    role: str                    # family | class | proposed
     vendor: str | None
     kind: str
-    generic: bool
+    covers: frozenset[str]       # ids of the generic classes a member makes redundant
+    canonical: str               # template: {group}, {group|filter}, {group=default}, [optional]
+    specific: str | None         # the group that names one member of the family
+    next: regex.Pattern | None   # a further member after a list connector
+    vendor_if: tuple[tuple[str, regex.Pattern], ...] = ()
+    platform: bool = True        # a device to run on by itself (not an architecture, a unit)
+
+
+@dataclass(frozen=True)
+class Hardware:
+    """How devices are counted, used and given to claims (resources/devices.toml)."""
+    aliases: Mapping[str, str]
+    count_before: regex.Pattern
+    count_not_before: tuple[str, ...]
+    count_word_before: regex.Pattern
+    count_hyphen: regex.Pattern
+    count_words: Mapping[str, float]
+    count_gap: str
+    own_work: regex.Pattern
+    example_before: regex.Pattern
+    patterns: Mapping[str, regex.Pattern]      # [usage] and [claim], by name (HARDWARE_PATTERNS)
+    platform_types: frozenset[str]
+    host_kinds: frozenset[str]
+    kind_words: tuple[tuple[str, regex.Pattern], ...]
+    window: Mapping[str, float]
 
 
 @dataclass(frozen=True)
@@ -129,11 +160,10 @@ class Rules:
     metrics: tuple[Metric, ...]
     metric_by_name: Mapping[str, Metric]
     benchmarks: tuple[str, ...]                 # names, in datasets.csv order
-    devices: tuple[Device, ...]
+    devices: tuple[Device, ...]                 # one per entry of the device scan
+    hardware: Hardware
     open_benchmarks: Mapping[str, Any]          # benchmarks.toml, compiled
     systems: regex.Pattern                       # any name of systems.csv, whole
-    device_background: regex.Pattern
-    device_count: Mapping[str, Any]
     window: Mapping[str, float]
     context: Mapping[str, regex.Pattern]
     qualifier_before: tuple[tuple[str, regex.Pattern], ...]
@@ -460,6 +490,110 @@ def _constructions(src_data: dict, folder: Path) -> dict[str, tuple[Construction
     return {k: tuple(v) for k, v in stages.items()}
 
 
+_PIECE = regex.compile(r"<<(\w+)>>")
+_FIELD = regex.compile(r"\{(\w+)(?:\|(\w+))?(?:=([^}]*))?\}")
+_FILTERS = ("upper", "lower", "title", "alias")
+
+
+def _devices(folder: Path, schema: dict, cardinals: Mapping[str, float]
+             ) -> tuple[list[str], tuple[Device, ...], Hardware]:
+    """The device grammar (devices.toml): the scan's patterns, one Device per
+    pattern, and the rules of counts, usage and claims. Each form becomes
+    boundary + optional vendor and product-line words + form, with its
+    <<pieces>> filled; it must compile, give its template the groups it
+    names, and start with (or contain) a literal for the scan's prefilter."""
+    from .gazetteer import leading_literals, required_literal
+    data = _toml(folder, "devices.toml", schema)
+    src = _Source(_find(folder, "devices.toml"))
+    pieces = dict(data["pieces"])
+
+    def fill(pattern: str, extra: Mapping[str, str], where: tuple[str, str, int]) -> str:
+        for _ in range(8):
+            done = _PIECE.sub(lambda m: f"(?:{extra.get(m[1], pieces.get(m[1]))})"
+                              if m[1] in extra or m[1] in pieces else m[0], pattern)
+            if done == pattern:
+                break
+            pattern = done
+        if (left := _PIECE.search(pattern)):
+            raise src.error(where[0], f"[[{where[0]}]] {where[1]}: a piece named {left[1]!r} in [pieces]", where[2])
+        return pattern
+
+    bound = data["boundary"]
+    classes = {c["id"] for c in data.get("class", ())}
+    patterns: list[str] = []
+    devices: list[Device] = []
+    for role, table in (("family", "family"), ("class", "class"), ("proposed", "proposed")):
+        for nth, rec in enumerate(data.get(table, ())):
+            where = (table, rec["id"], nth)
+            vendor = rec.get("vendor") if role == "family" else None
+            words = rec.get("vendor_words", f"(?i:{regex.escape(vendor)})" if vendor else "")
+            extra = {"vendor": f"(?P<vendorword>{words})(?:'s)?"} if words else {}
+            # each word its own (flagged) group: the parser would factor out a shared first letter
+            # ("GeForce|GTX" -> "G"), and the scan would try the form at every "G"
+            words_alt = "|".join(f"(?-i:{regex.escape(w)})"
+                                 for w in sorted(rec.get("line_words", ()), key=len, reverse=True))
+            line = f"(?:(?:{words_alt})\\s+)?" if words_alt else ""
+            template = rec["canonical"]
+            covers = rec.get("covers", [rec["kind"]] if rec["kind"] in classes else [])
+            if (unknown := set(covers) - classes):
+                raise src.error(table, f"[[{table}]] {rec['id']}: covers, ids of [[class]] records, "
+                                       f"found {sorted(unknown)}", nth)
+            for f in _FIELD.finditer(template):
+                if f[2] and f[2] not in _FILTERS:
+                    raise src.error(table, f"[[{table}]] {rec['id']}: canonical filter one of {_FILTERS}, "
+                                           f"found {f[2]!r}", nth)
+            for form in rec["forms"]:
+                prefix = ""
+                if role == "family" and "<<vendor>>" not in form:
+                    prefix = ("(?:<<vendor>>[\\s-]+)?" if words else "") + line
+                body = fill(prefix + form, extra, where)
+                before = bound["class_before"] if role == "class" else bound["before"]
+                whole = f"{before}(?:{body}){bound['after']}"
+                try:
+                    compiled = regex.compile(whole)
+                except regex.error as e:
+                    raise src.error(table, f"[[{table}]] {rec['id']}: forms, a pattern the regex module "
+                                           f"compiles ({e}): {form!r}", nth) from None
+                outside = regex.sub(r"\[[^\[\]]*\]", "", template)     # the fields not in [optional] parts
+                needed = {f[1] for f in _FIELD.finditer(outside) if f[3] is None} - {"vendor"}
+                if (missing := needed - set(compiled.groupindex)):
+                    raise src.error(table, f"[[{table}]] {rec['id']}: forms, groups for the canonical "
+                                           f"{template!r} (missing {sorted(missing)}): {form!r}", nth)
+                if leading_literals(whole) is None and required_literal(body) is None:
+                    raise src.error(table, f"[[{table}]] {rec['id']}: forms, a pattern that starts with or "
+                                           f"contains a literal text (the scan's prefilter): {form!r}", nth)
+                nxt = rec.get("next")
+                patterns.append(whole)
+                devices.append(Device(
+                    rec["id"], role, vendor or None, rec["kind"],
+                    frozenset(covers), template, rec.get("specific"),
+                    regex.compile(fill(nxt, extra, where) + bound["after"]) if nxt else None,
+                    tuple((v, regex.compile(p)) for v, p in rec.get("vendor_if", {}).items()),
+                    rec.get("platform", True)))
+    count, bg, usage, claim = data["count"], data["background"], data["usage"], data["claim"]
+    named = {k: regex.compile(v) for k, v in {**usage, **claim}.items() if isinstance(v, str)}
+    if (missing := [k for k in HARDWARE_PATTERNS if k not in named]):
+        raise src.error("usage", f"patterns named {missing} in [usage] or [claim]")
+    hardware = Hardware(
+        aliases={k.casefold(): v for k, v in data["aliases"].items()},
+        count_before=regex.compile(count["before"]),
+        count_not_before=tuple(count["not_before"]),
+        count_word_before=regex.compile(count["word_before"]),
+        count_hyphen=regex.compile(count["hyphen_before"]),
+        count_words={**cardinals, **{k.casefold(): v for k, v in data["count_words"].items()}},
+        count_gap=count["gap"],
+        own_work=regex.compile(bg["own_work"]),
+        example_before=regex.compile(r"(?i)(?:" + "|".join(bg["example_before"])
+                                     + r")[\s/]+(?:[^\s/]+[\s/]+){0,4}\Z"),
+        patterns=named,
+        platform_types=frozenset(claim["platform_types"]),
+        host_kinds=frozenset(claim["host_kinds"]),
+        kind_words=tuple((k, regex.compile(v)) for k, v in data["kind_words"].items()),
+        window=dict(data["window"]),
+    )
+    return patterns, tuple(devices), hardware
+
+
 def load(folder: Path | str = RESOURCES, max_digits: int = 18) -> Rules:
     """The rules of the resource files in `folder` (schemas/ for the vocabularies)."""
     folder = Path(folder)
@@ -469,13 +603,13 @@ def load(folder: Path | str = RESOURCES, max_digits: int = 18) -> Rules:
     c = lambda name: _csv(folder, name, schema.get(name, {}))  # noqa: E731
     reading, sentences, q = t("reading.toml"), t("sentences.toml"), t("quantities.toml")
     cues_toml, context, attrs = t("cues.toml"), t("context.toml"), t("attributes.toml")
-    hw_toml, constructions, bench = t("hardware.toml"), t("constructions.toml"), t("benchmarks.toml")
-    device_rows, dataset_rows, metric_rows, unit_rows = c("hardware.csv"), c("datasets.csv"), \
-        c("metrics.csv"), c("units.csv")
+    constructions, bench = t("constructions.toml"), t("benchmarks.toml")
+    dataset_rows, metric_rows, unit_rows = c("datasets.csv"), c("metrics.csv"), c("units.csv")
     system_rows = c("systems.csv")
     vocab = _vocabulary()
 
     units = _units(q, unit_rows, max_digits)
+    device_patterns, devices, hardware = _devices(folder, schema, units.cardinals)
     # metric names written in capitals ("AP", "EM", "IS") are matched as written, also as cues
     metric_flags = [0 if r["pattern"].isupper() else regex.I for r in metric_rows]
     cue_rows = list(cues_toml["cue"]) + [{"id": "accuracy.metrics_csv", "type": "accuracy", "measure": "score",
@@ -483,7 +617,7 @@ def load(folder: Path | str = RESOURCES, max_digits: int = 18) -> Rules:
                                                               for r, f in zip(metric_rows, metric_flags))}]
     a_base, a_subj, wrap = attrs["baseline"], attrs["subject"], attrs["wrap"]
     gazetteers = {
-        "devices": Gazetteer([r["pattern"] for r in device_rows], DEVICE_BEFORE, DEVICE_AFTER),
+        "devices": Gazetteer(device_patterns),
         "benchmarks": Gazetteer([r["pattern"] for r in dataset_rows], WORD_BEFORE, WORD_AFTER),
         "metrics": Gazetteer([r["pattern"] for r in metric_rows], WORD_BEFORE, WORD_AFTER, metric_flags),
         "cues": Gazetteer([r["pattern"] for r in cue_rows], WORD_BEFORE, WORD_AFTER, regex.I),
@@ -528,19 +662,10 @@ def load(folder: Path | str = RESOURCES, max_digits: int = 18) -> Rules:
         metrics=metrics,
         metric_by_name={m.name.lower(): m for m in reversed(metrics)},
         benchmarks=tuple(r["name"] for r in dataset_rows),
-        devices=tuple(Device(r["canonical"], r["vendor"] or None, r["kind"], r["generic"] == "1")
-                      for r in device_rows),
+        devices=devices,
+        hardware=hardware,
         open_benchmarks=_open_benchmarks(bench),
         systems=regex.compile(r"(?i)(?:" + "|".join(r["pattern"] for r in system_rows) + r")"),
-        device_background=regex.compile(r"(?i)(?:" + "|".join(hw_toml["generic_background_before"])
-                                        + r")[\s/]+(?:[^\s/]+[\s/]+){0,2}\Z"),
-        device_count={
-            "before": regex.compile(hw_toml["count_before"]),
-            "not_before": tuple(hw_toml["count_not_before"]),
-            "gap": hw_toml["count_gap"],
-            "word_before": regex.compile(hw_toml["word_count_before"]),
-            "words": {**units.cardinals, **{k.casefold(): v for k, v in hw_toml["count_words"].items()}},
-        },
         window=dict(context["window"]),
         context=patterns,
         qualifier_before=tuple((k, regex.compile(_fill(wrap["qualifier_before"], p=v), regex.REVERSE))

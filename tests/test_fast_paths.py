@@ -39,12 +39,20 @@ def test_doctests(name):
     assert result.failed == 0
 
 
+def _patterns(name: str) -> list[str]:
+    """The patterns of a gazetteer: a CSV resource's column, or the forms the
+    device grammar (devices.toml) compiles into the scan."""
+    if name == "devices.toml":
+        return [e.pattern.pattern for e in GAZ["devices"].entries]
+    return [r["pattern"] for r in resources.csv_rows(name)]
+
+
 def _surfaces(csv_name: str) -> list[str]:
     """Words that make up the entries of a gazetteer, cut from its patterns."""
     import regex
     out = set()
-    for row in resources.csv_rows(csv_name):
-        out.update(w for w in regex.split(r"[^\w@.\-]+", row["pattern"]) if w)
+    for pattern in _patterns(csv_name):
+        out.update(w for w in regex.split(r"[^\w@.\-]+", pattern) if w)
     return sorted(out)
 
 
@@ -70,7 +78,7 @@ def _examples(patterns: list[str]):
 
 def _texts(csv_name: str):
     words = st.lists(st.sampled_from(_surfaces(csv_name) + NOISE), max_size=25).map("".join)
-    return words | _examples([r["pattern"] for r in resources.csv_rows(csv_name)])
+    return words | _examples(_patterns(csv_name))
 
 
 def _brute(gaz, text):
@@ -78,7 +86,7 @@ def _brute(gaz, text):
 
 
 @settings(max_examples=400, deadline=None)
-@given(_texts("hardware.csv"))
+@given(_texts("devices.toml"))
 def test_hardware_gazetteer_equals_running_every_entry(text):
     gaz = GAZ["devices"]
     assert [(i, m.span()) for i, m in gaz.finditer(text)] == _brute(gaz, text)
@@ -195,7 +203,7 @@ def test_anchored_scanned_and_unfiltered_entries_together(text):
     assert [(i, m.span()) for i, m in gaz.finditer(text)] == _brute(gaz, text)
 
 
-GAZETTEERS = {"hardware.csv": lambda: GAZ["devices"], "datasets.csv": lambda: GAZ["benchmarks"],
+GAZETTEERS = {"devices.toml": lambda: GAZ["devices"], "datasets.csv": lambda: GAZ["benchmarks"],
               "metrics.csv": lambda: GAZ["metrics"]}
 
 
@@ -257,13 +265,13 @@ def test_backwards_patterns_answer_as_forwards_on_their_own_words(data):
 
 @pytest.mark.slow
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 2), _texts("hardware.csv") | _texts("datasets.csv")), max_size=6))
+@given(st.lists(st.tuples(st.integers(0, 2), _texts("devices.toml") | _texts("datasets.csv")), max_size=6))
 def test_a_scanner_finds_what_each_gazetteer_finds_alone(calls):
     """gazetteer.Scanner finds the literals of all its gazetteers in one
     pass: each gazetteer, over any text and any span of it, finds what it
     finds with its own scan."""
     from pipeline.gazetteer import Gazetteer, Scanner
-    sources = [[r["pattern"] for r in resources.csv_rows(n)] for n in ("hardware.csv", "datasets.csv", "metrics.csv")]
+    sources = [_patterns(n) for n in ("devices.toml", "datasets.csv", "metrics.csv")]
     names = ["a", "b", "c"]
     scanner = Scanner({n: Gazetteer(p, r"(?<![\w\-.])", r"(?![\w])") for n, p in zip(names, sources)})
     alone = [Gazetteer(p, r"(?<![\w\-.])", r"(?![\w])") for p in sources]

@@ -1,6 +1,7 @@
 """Rules are one value read from a resource folder (pipeline/rules.py): a
 folder of one's own gives an extractor of one's own, and a malformed file
 is an error that names the file, the line and the key."""
+import re
 import shutil
 
 import pytest
@@ -26,8 +27,10 @@ def tiny(copy):
     """The project's resources with tiny gazetteers: one device, one
     benchmark, one metric, and a cue word nobody uses."""
     folder = copy
-    (folder / "hardware.csv").write_text(
-        "canonical,vendor,kind,generic,pattern\nAcme Frobnitz 9,Acme,gpu,0,(?:Acme )?Frobnitz ?9\n")
+    grammar = (folder / "devices.toml").read_text()
+    head = grammar[:re.search(r"^\[\[family\]\]", grammar, re.M).start()]
+    (folder / "devices.toml").write_text(head + '[[family]]\nid = "acme.frobnitz"\nvendor = "Acme"\nkind = "gpu"\n'
+                                         "forms = ['Frobnitz ?(?P<model>9)']\ncanonical = \"Acme Frobnitz {model}\"\n")
     (folder / "datasets.csv").write_text("name,pattern\nQuuxBench,QuuxBench\n")
     (folder / "metrics.csv").write_text("name,pattern,percentage,lower_is_better,written\nzap score,zap score,0,0,text\n")
     cues = (folder / "cues.toml").read_text()
@@ -59,10 +62,12 @@ def test_a_tiny_resource_folder_is_an_extractor_of_its_own(tiny):
     ("context.toml", lambda s: s.replace("left = 110", 'left = "wide"', 1), ["context.toml:", "window", "wide"]),
     ("context.toml", lambda s: s.replace("relative = '''(?i)\\brelative\\b'''", "relative = '''(?i)(relative'''", 1),
      ["context.toml:", "patterns", "compiles"]),
-    ("hardware.csv", lambda s: s.replace("NVIDIA H200,NVIDIA,gpu,0,", "NVIDIA H200,NVIDIA,gpu,0,(", 1),
-     ["hardware.csv:", "column pattern", "compiles"]),
-    ("hardware.csv", lambda s: s.replace("NVIDIA H200,NVIDIA,gpu,", "NVIDIA H200,NVIDIA,graphics,", 1),
-     ["hardware.csv:", "column kind", "graphics"]),
+    ("devices.toml", lambda s: s.replace("'Zen ?(?P<gen>", "'Zen ?((?P<gen>", 1),
+     ["devices.toml:", "amd.zen", "forms", "compiles"]),
+    ("devices.toml", lambda s: s.replace('id = "amd.zen"\nvendor = "AMD"\nkind = "cpu"', 'id = "amd.zen"\nvendor = "AMD"\nkind = "graphics"', 1),
+     ["devices.toml:", "amd.zen", "kind", "graphics"]),
+    ("devices.toml", lambda s: s.replace('canonical = "AMD Zen {gen}"', 'canonical = "AMD Zen {generation}"', 1),
+     ["devices.toml:", "amd.zen", "canonical", "generation"]),
     ("constructions.toml", lambda s: s.replace('id = "type.points"\nstage', 'id = "type.points"\nstagee', 1),
      ["constructions.toml:", "construction", "stage"]),
 ])

@@ -9,12 +9,12 @@ chain (resources/constructions.toml, stages baseline, subject, dataset).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Sequence
 
 from ..doc import Doc, Hit
-from ..records import Claim, HardwareMention
+from ..records import Claim
 from ..rules import Rules
 from . import cues as cue_finding
+from . import hardware
 
 
 @dataclass(frozen=True)
@@ -294,21 +294,6 @@ def dataset(s: Sentence, rel: int, rel_end: int, datasets: list[tuple[int, int, 
     return (*min(found, key=score), "dataset.nearest") if found else None
 
 
-def hardware_of(claim: Claim, devices: list[HardwareMention],
-                exclude: Sequence[tuple[int, int]] = ()) -> str | None:
-    """The device a claim was measured on: a device named in its sentence,
-    specific before generic, not one inside a baseline ("3.7x over a DGX
-    H100 and 6.6x over a DGX A100": neither)."""
-    devices = [h for h in devices if not any(a <= h.char_start < b for a, b in exclude)]
-    specific = [h for h in devices if not h.rule.endswith("generic")]
-    pool = specific or devices
-    if not pool:
-        return None
-    devices = [h for h in pool if h.kind not in ("instance",)] or pool
-    after = [h for h in devices if h.char_start >= claim.char_end]
-    return (after[0] if after else devices[-1]).hardware
-
-
 def benchmarks_in(doc: Doc, span: tuple[int, int]) -> list[tuple[int, int, str]]:
     """(start, end, name as written) of the benchmarks named in a sentence,
     in the sentence's offsets (constructions K9: "CIFAR10", "ILSVRC-12" as written)."""
@@ -377,9 +362,10 @@ def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules) -
             chain.append(subj[1])
         if owner:
             fields["baseline"] = None
-        fields["hardware"] = hardware_of(c, devices, compared + ([baseline_span] if baseline_span else []))
-        if fields["hardware"]:
-            chain.append("hardware.in_sentence")
+        on = hardware.of(c, doc, span, compared + ([baseline_span] if baseline_span else []), claims, rules)
+        fields["hardware"] = on[0] if on else None
+        if on:
+            chain.append(on[1])
         out.append(replace(c, rule=">".join(chain), **fields))
     return versus_pairs(from_to_pairs(out, s, not_subjects), s)
 

@@ -57,7 +57,8 @@ def document(paper_id: str, text: str, rules: Rules) -> Doc:
     read = reading.reading_copy(text, rules)
     places = rules.scanner.places(read)
     hit = lambda layer, spans=None: _hits(layer, read, places, rules, spans)   # noqa: E731
-    devs = devices.find(paper_id, read, hit("devices"), rules)
+    spans = sentences.split(read, rules)
+    devs = devices.find(paper_id, read, hit("devices"), rules, spans)
     benchmarks = sorted(hit("benchmarks"), key=lambda h: (h.start, -h.end))
     # a number inside a device's or a benchmark's name ("RTX 4090", "Gaudi 2", "MATH 500") is no quantity
     names = [(h.char_start, h.char_end) for h in devs] + [(h.start, h.end) for h in benchmarks]
@@ -65,7 +66,6 @@ def document(paper_id: str, text: str, rules: Rules) -> Doc:
     mentions = [m for m in numbers if not any(overlaps((m.start, m.end), n) for n in names)]
     if counts := devices.device_counts(read, mentions, devs, rules):
         mentions = [replace(m, rule="num.device_count") if m.start in counts else m for m in mentions]
-    spans = sentences.split(read, rules)
     around = [s for s in spans if any(s[0] <= m.start < s[1] for m in mentions)]
     metrics = hit("metrics", around)
     taken = [(h.char_start, h.char_end) for h in devs] + [(h.start, h.end) for h in metrics]
