@@ -183,6 +183,11 @@ FACTS = {
     "changed_score": _changed_score,
     "metric_not_percentage": lambda s: s.metric() is not None and not s.metric().percentage,
     "bracket_owner": _bracket_owner,
+    # an error cut by a large share is cut relatively ("reduces error rates by 58%"),
+    # by a small one absolutely ("a 0.1% WER degradation")
+    "large_cut_of_error": lambda s: s.metric() is not None and s.metric().lower_is_better
+    and s.mention.value >= s.rules.window["relative_error_min"],
+    "over_100": lambda s: s.mention.value > 100 or (s.mention.value_max or 0) > 100,
     "versus_pair": lambda s: bool(s.rules.pattern("versus_after").match(s.w.right)
                                   or s.rules.pattern("versus_before").search(s.w.left)),
 }
@@ -306,12 +311,18 @@ def _direction(s: Situation, metric: Metric | None) -> str:
     near = left + " | " + s.w.right[:n].split(",", 1)[0]
     dec = list(s.rules.direction["decrease"].finditer(near))
     inc = list(s.rules.direction["increase"].finditer(near))
+    # a worse quality is a decrease of a score and an increase of an error
+    worse = list(s.rules.direction["worse"].finditer(near))
+    if metric is not None and metric.lower_is_better:
+        inc += worse
+    else:
+        dec += worse
     centre = len(left)
     dist = lambda ms: min((abs(m.start() - centre) for m in ms), default=10**6)   # noqa: E731
     if dec and dist(dec) <= dist(inc):
         return "decrease"
-    if inc and metric is not None and metric.lower_is_better:
-        return "decrease"
+    if inc and not worse and metric is not None and metric.lower_is_better:
+        return "decrease"      # "improves WER by 2%": the WER went down
     return "increase"
 
 
