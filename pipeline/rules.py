@@ -473,6 +473,7 @@ def _open_benchmarks(b: dict) -> dict[str, Any]:
         "model": regex.compile(b["model"]),
         "not_names": frozenset(b["not_names"]),
         "list_split": regex.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+"),
+        "score_slot": regex.compile(b["score_slot"]),
     }
 
 

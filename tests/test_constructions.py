@@ -4,6 +4,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import regex
 
 from pipeline.extract import extract
 from pipeline.records import Paper
@@ -30,6 +31,16 @@ def test_every_construction_has_five_cases():
     for path in sorted(SUITES.glob("*.toml")):
         for cons in tomllib.loads(path.read_text(encoding="utf-8"))["construction"]:
             assert len(cons["case"]) >= 5, f"{path.name}: {cons['id']} has {len(cons['case'])} cases"
+
+
+def test_every_class_has_a_suite():
+    """Every class of the README's table is named in some suite's spec."""
+    classes = regex.findall(r"(?m)^\| (K\d+) \|", (SUITES / "README.md").read_text(encoding="utf-8"))
+    named = {k for path in SUITES.glob("*.toml")
+             for cons in tomllib.loads(path.read_text(encoding="utf-8"))["construction"]
+             for k in regex.findall(r"\bK\d+\b", cons["spec"])}
+    assert len(classes) == 17
+    assert not set(classes) - named, sorted(set(classes) - named)
 
 
 @pytest.mark.parametrize("cons, case", list(_cases()))

@@ -294,6 +294,8 @@ def _qualifier(s: Situation) -> str | None:
             or p("average_after").match(s.w.right) \
             or p("sentence_average").match(s.doc.read, s.span[0], s.span[1]):
         found.add("average")
+    if p("up_to_noun").search(tail):
+        found.add("up_to")
     for q, pat in s.rules.qualifier_after:
         if pat.match(s.w.right):
             found.add(q)

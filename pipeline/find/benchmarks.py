@@ -41,7 +41,30 @@ def find(text: str, known: list[Hit], taken: list[tuple[int, int]], quantities: 
                     or any(overlaps((start, end), t) for t in taken) or rules.systems.fullmatch(name):
                 continue
             out.append(Hit(start, end, OPEN_CLASS, name))
-    return out
+    return out + _in_score_slots(text, out, known, taken, quantities, b["score_slot"])
+
+
+def _in_score_slots(text: str, found: list[Hit], known: list[Hit], taken: list[tuple[int, int]],
+                    quantities: list, slot) -> list[Hit]:
+    """A benchmark found by its position is one again where a score names
+    it ("on A and B datasets ... 2.46% for A"): right after a quantity and
+    `score_slot`, written as found, not inside another hit."""
+    names = {text[h.start:h.end] for h in found}
+    spans = [(h.start, h.end) for h in (*found, *known)] + taken
+    more: list[Hit] = []
+    for m in quantities:
+        gap = slot.match(text, m.end)
+        if gap is None:
+            continue
+        at = gap.end()
+        for name in sorted(names, key=len, reverse=True):
+            end = at + len(name)
+            if text.startswith(name, at) and not (end < len(text) and (text[end].isalnum() or text[end] == "-")) \
+                    and not any(overlaps((at, end), sp) for sp in spans):
+                more.append(Hit(at, end, OPEN_CLASS, name))
+                spans.append((at, end))
+                break
+    return more
 
 
 def _names(text: str, start: int, end: int, b: dict) -> list[tuple[int, int]]:
