@@ -455,14 +455,33 @@ def _original_of_pair(s: Sentence, rel_from: int, subject_name: str | None,
     lo = max(0, rel_from - int(rules.window["left"]))
     clause = list(rules.pattern("clause_break").finditer(s.text, lo, rel_from))
     lo = clause[-1].end() if clause else lo
+    # after the verb of change ("segmented steering boosts correct responses
+    # from"), else right before it ("the FID of QuokkaDiff drops from")
+    verbs = list(rules.pattern("pair_verb").finditer(s.text, lo, rel_from))
+    if verbs:
+        after = _last_name(s, verbs[-1].end(), rel_from, subject_name, not_subjects)
+        if after:
+            return after
+        before = _last_name(s, lo, verbs[-1].start(), subject_name, not_subjects, ends_at=True)
+        return before
+    return _last_name(s, lo, rel_from, subject_name, not_subjects)
+
+
+def _last_name(s: Sentence, lo: int, hi: int, subject_name: str | None,
+               not_subjects: list[tuple[int, int]], ends_at: bool = False) -> str | None:
+    """The last name in s.text[lo:hi] that is not the subject, a metric or a
+    benchmark; with `ends_at`, only one right before `hi`."""
+    rules = s.rules
     found = None
-    for m in rules.pattern("name").finditer(s.text, lo, rel_from):
+    for m in rules.pattern("name").finditer(s.text, lo, hi):
         tok = m["name"]
         if tok == subject_name or any(a <= m.start() < b for a, b in not_subjects):
             continue
         if m.start() > 0 and _is_name(tok, s, m.start()):
             size = rules.pattern("size_tag").match(s.text, m.end())
             found = tok + (size.group() if size else "")
+            if ends_at and s.text[m.end() + (len(size.group()) if size else 0):hi].strip():
+                found = None
     return found
 
 

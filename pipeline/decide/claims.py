@@ -35,6 +35,7 @@ class Situation:
     changed_before: bool = False
     score_sibling: bool = False
     sibling_change: bool = False   # a parallel phrase's neighbour is a relative change
+    sibling_direction: str | None = None   # ... and the direction of its change
     first_cue: Cue | None = None   # the cue picked, before a construction of stage cue replaced it
     type: str | None = None
     form: str | None = None
@@ -151,6 +152,24 @@ def _bracket_owner(s: Situation) -> bool:
     return not any(h.start <= start < h.end for h in (*s.doc.benchmarks, *s.doc.metrics))
 
 
+def _score_pair(s: Situation) -> bool:
+    """An end of a before/after pair of scores after a verb of change
+    ("improves X from 17.4% to 57.3%"); a plain number only with decimals
+    ("from 2.7 to 4.3", not "from 8 to 32"); not what a setting changes
+    ("the pruning ratio from 30% to 50%")."""
+    if s.kind == "bare" and "." not in s.mention.text:
+        return False
+    p = s.rules.pattern
+    before = s.doc.read[max(s.span[0], s.mention.start - s.ww("left")):s.mention.start]
+    if not ((p("score_pair_from").search(s.w.left) and p("pair_to").match(s.w.right))
+            or p("score_pair_end").search(before)):
+        return False
+    # the clause of the verb: "the share of synthetic data rises from ..."
+    verbs = list(p("pair_verb").finditer(before))
+    breaks = list(p("clause_break").finditer(before, 0, verbs[-1].start() if verbs else len(before)))
+    return not p("pair_setting").search(before, breaks[-1].end() if breaks else 0)
+
+
 FACTS = {
     "never_claim_rule": lambda s: s.mention.rule in s.rules.units.never_claims,
     "setting": _is_setting,
@@ -188,8 +207,13 @@ FACTS = {
     "large_cut_of_error": lambda s: s.metric() is not None and s.metric().lower_is_better
     and s.mention.value >= s.rules.window["relative_error_min"],
     "over_100": lambda s: s.mention.value > 100 or (s.mention.value_max or 0) > 100,
-    "versus_pair": lambda s: bool(s.rules.pattern("versus_after").match(s.w.right)
-                                  or s.rules.pattern("versus_before").search(s.w.left)),
+    # "improves X from 17.4% to 57.3%": an end of a before/after pair of scores
+    # (a plain number only with decimals: "from 2.7 to 4.3", not "from 8 to 32")
+    "score_pair": _score_pair,
+    # read in the text, not the windows: "(0.73 vs. 0.06)" is one list, its window around both
+    "versus_pair": lambda s: bool(
+        s.rules.pattern("versus_after").match(s.doc.read[s.mention.end:s.mention.end + s.ww("near_right")])
+        or s.rules.pattern("versus_before").search(s.doc.read[max(0, s.mention.start - s.ww("near_right")):s.mention.start])),
 }
 _STATEFUL = {"type_relative", "type_accuracy", "form_absolute"}
 
@@ -319,6 +343,8 @@ def _direction(s: Situation, metric: Metric | None) -> str:
         inc += worse
     else:
         dec += worse
+    if not dec and not inc and s.sibling_direction:
+        return s.sibling_direction      # "by 48% for A and over 90% for B": as its neighbour
     centre = len(left)
     dist = lambda ms: min((abs(m.start() - centre) for m in ms), default=10**6)   # noqa: E731
     if dec and dist(dec) <= dist(inc):
@@ -477,7 +503,8 @@ def classify(doc: Doc, span: tuple[int, int], mentions: list[Mention], rules: Ru
                                               and (mention.sign or not prev[0].sign)),
                           score_sibling=bool(sibling and prev[2].claim_type == "accuracy"),
                           sibling_change=bool(sibling and prev[2].factor is not None
-                                              and prev[2].form in ("percent", "factor")))
+                                              and prev[2].form in ("percent", "factor")),
+                          sibling_direction=prev[2].direction if sibling else None)
             claim = decide(s)
             if claim:
                 claim = replace(claim, list_pos=group.index(mention), list_len=len(group))
