@@ -125,7 +125,13 @@ def baseline(s: Sentence, rel_start: int, rel_end: int, list_pos: int, list_len:
     cands = [p for p in phrases if not rel_start <= p[0] < rel_end]
     after = [p for p in cands if p[0] >= rel_end and (not absolute or _participle_after_comma(s, p))]
     # "by 0.3% ... and outperforms X by 3%": a comparison with its own figure is that figure's
-    after = [p for p in after if (np := _noun_phrase(s, p[1])) is None or not _compares_own_figure(s, np)]
+    # and one that names nothing ("(8B vs. 15B)") is none
+    after = [p for p in after if (np := _noun_phrase(s, p[1])) is not None and not _compares_own_figure(s, np)]
+    # "by 19x, ..., and 3.7x over A and 6.6x over B": each comparison is its own
+    # number's, not a claim's of an earlier phrase ("4.5x faster and 8x less
+    # compute than A" share it)
+    owned = _owned_phrases(s, phrases)
+    after = [p for p in after if p not in owned or owned[p] == rel_start or "," not in s.text[rel_end:owned[p]]]
     # a figure is compared only by a participle after it ("reaches 0.78, surpassing X"),
     # not by a comparison before it ("outperforms X in all tasks, reaching 53.3%")
     before = [p for p in cands if p[1] <= rel_start] if not absolute else []
@@ -140,7 +146,13 @@ def baseline(s: Sentence, rel_start: int, rel_end: int, list_pos: int, list_len:
     else:
         return None
     resp = list_len > 1 and rules.pattern("respectively").search(s.text)
-    np = _noun_phrase(s, chosen_end, allow_commas=bool(resp))
+    np = _noun_phrase(s, chosen_end, allow_commas=list_len > 1)
+    if np is None:
+        return None
+    if list_len > 1 and (parts := _names_of_list(s, np[0])) and len(parts) == list_len:
+        # "against A, B, C and D, ... speedups of w, x, y and z" (K15), with or without "respectively"
+        return parts[list_pos], np[1], np[2], how if resp else "baseline.parallel_list"
+    np = np if resp else _noun_phrase(s, chosen_end)
     if np is None:
         return None
     if resp:
@@ -161,6 +173,38 @@ def baseline(s: Sentence, rel_start: int, rel_end: int, list_pos: int, list_len:
             return None
     text, a, b = np
     return text, a, b, how
+
+
+def _owned_phrases(s: Sentence, phrases: list[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """The comparisons of a parallel phrase "N over A and M over B": each
+    right after a number of its own (context.toml owned_gap), two or more
+    in the sentence; phrase -> where its number starts."""
+    gap = s.rules.pattern("owned_gap")
+    owned = {}
+    for p in phrases:
+        for n in s.doc.numbers:
+            a, b = n.start - s.start, n.end - s.start
+            if 0 <= a and b <= p[0] and gap.fullmatch(s.text, b, p[0]):
+                owned[p] = a
+    return owned if len(set(owned.values())) > 1 else {}
+
+
+def _names_of_list(s: Sentence, text: str) -> list[str]:
+    """The members of a list of baselines ("A, B, C and D"), up to the one
+    after "and" or "or", each of the shape of a name (context.toml
+    list_member); none if one is not."""
+    parts, at, last = [], 0, False
+    for m in s.rules.pattern("split_list").finditer(text):
+        parts.append(text[at:m.start()])
+        at = m.end()
+        if last := bool(s.rules.pattern("list_last").search(m.group())):
+            break
+    if not last:
+        return []
+    end = s.rules.pattern("split_list").search(text, at)
+    parts.append(text[at:end.start() if end else len(text)])
+    member = s.rules.pattern("list_member")
+    return parts if all(member.fullmatch(p) for p in parts) else []
 
 
 def _is_name(token: str, s: Sentence, rel: int) -> bool:
