@@ -103,11 +103,16 @@ def pick(w: Window, mention: Mention, rules: Rules) -> tuple[Cue | None, str]:
 WEAK = ("pick.none", "pick.right_far", "pick.left_far")
 
 
-def respective(w: Window, n: int) -> list[Cue] | None:
+def respective(w: Window, n: int, rules: Rules) -> list[Cue] | None:
     """'memory cost and training time are reduced by 70% and 50%, respectively':
-    the n cues before a list of n quantities, in order."""
+    the n cues before a list of n quantities, in order, themselves a list
+    (context.toml respective_gap: not "with the fewest parameters, X
+    achieves mAP50 of 83.1% and 82.9%")."""
     hits = w.left_cues
-    return [h[2] for h in hits] if len(hits) == n else None
+    gap = rules.pattern("respective_gap")
+    if len(hits) != n or not all(gap.fullmatch(w.left, a[1], b[0]) for a, b in zip(hits, hits[1:])):
+        return None
+    return [h[2] for h in hits]
 
 
 def first_of_type(rules: Rules, claim_type: str) -> Cue:
