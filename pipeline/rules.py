@@ -475,6 +475,9 @@ def _open_benchmarks(b: dict) -> dict[str, Any]:
         "not_names": frozenset(b["not_names"]),
         "list_split": regex.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+"),
         "score_slot": regex.compile(b["score_slot"]),
+        "frame_start": regex.compile(b["frame_start"]),
+        "frame_end": regex.compile(b["frame_end"]),
+        "inside_names": frozenset(b["inside_names"]),
     }
 
 

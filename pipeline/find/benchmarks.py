@@ -14,8 +14,8 @@ def find(text: str, known: list[Hit], taken: list[tuple[int, int]], quantities: 
     """Open-class benchmark hits of `text`: not inside a known benchmark, a
     quantity or any `taken` span (devices, metrics); `quantities` (every
     number of the text) also tell where a score is."""
-    taken = taken + [(m.start, m.end) for m in quantities]
     b = rules.open_benchmarks
+    taken = taken + [(m.start, m.end) for m in quantities if m.rule not in b["inside_names"]]
     ends = {m.end for m in quantities}
     out: list[Hit] = []
     for m in b["candidate"].finditer(text):
@@ -26,10 +26,13 @@ def find(text: str, known: list[Hit], taken: list[tuple[int, int]], quantities: 
             continue
         if b["count_before"].search(text, max(0, m.start("name") - 20), m.start("name")):
             continue
+        # "On the more challenging USA Computing Olympiad, ...": a frame of the sentence
+        frame = m["pre"] is not None and bool(b["frame_start"].search(text, max(0, m.start() - 3), m.start()))
         for start, end in _names(text, m.start("name"), m.end("name"), b):
             name = text[start:end]
             words = name.split()
-            strong = any(b["strong"].fullmatch(w) for w in words)
+            strong = any(b["strong"].fullmatch(w) for w in words) \
+                or (frame and start == m.start("name") and bool(b["frame_end"].match(text, end)))
             if bracketed and not m["pre"] and not m["noun"] and not b["bracketed"].fullmatch(name):
                 continue
             if not (strong or m["noun"] is not None or after_score or bracketed):
