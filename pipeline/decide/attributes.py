@@ -189,6 +189,29 @@ def _owned_phrases(s: Sentence, phrases: list[tuple[int, int]]) -> dict[tuple[in
     return owned if len(set(owned.values())) > 1 else {}
 
 
+def _parallel_subjects(s: Sentence, claims: list[Claim], c: Claim, not_names: list[tuple[int, int]]
+                       ) -> list[str] | None:
+    """The subjects of the numbers of a list: a list of as many names right
+    after it ("75.1%, 82.0% and 84.2% top-1 accuracy for A, B and C";
+    context.toml parallel_subjects), none a benchmark, a device or a number."""
+    if c.list_len < 2:
+        return None
+    i = claims.index(c) + (c.list_len - 1 - c.list_pos)
+    if i >= len(claims) or claims[i].list_pos != c.list_len - 1:
+        return None
+    end = claims[i].char_end - s.start
+    m = s.rules.pattern("parallel_subjects").match(s.text[end:])
+    if m is None:
+        return None
+    names = [n.rstrip(".,;:") for n in s.rules.pattern("parallel_split").split(m["list"]) if n]
+    at = end + m.start("list")
+    span = (s.start + at, s.start + at + len(m["list"]))
+    if len(names) != c.list_len or any(at <= a < at + len(m["list"]) for a, _ in not_names) \
+            or any(span[0] <= n.start < span[1] for n in s.doc.numbers):     # "41 mAP for 0.66, ..., 8.4 FLOP(G)"
+        return None
+    return names
+
+
 def _names_of_list(s: Sentence, text: str) -> list[str]:
     """The members of a list of baselines ("A, B, C and D"), up to the one
     after "and" or "or", each of the shape of a name (context.toml
@@ -292,13 +315,15 @@ def _whole_name(s: Sentence, start: int, tok: str, exclude: list[tuple[int, int]
 
 
 def respective_dataset(s: Sentence, rel_start: int, rel_end: int, claim: Claim,
-                       datasets: list[tuple[int, int, str]]) -> tuple[str, int, int] | None:
+                       datasets: list[tuple[int, int, str]]) -> tuple[str, int, int, str] | None:
     """"74.00% and 52.00% pass@1, respectively, on Mathvista and PathVQA";
     "on both the R2R and REVERIE datasets (38.8% and 28.4% success rate,
     respectively)": the list of benchmarks after the scores, else the one
     right before them."""
-    if claim.list_len < 2 or not s.rules.pattern("respectively").search(s.text):
+    if claim.list_len < 2:
         return None
+    if not s.rules.pattern("respectively").search(s.text):
+        return _parallel_dataset(s, rel_end, claim, datasets)
     after = sorted((a, name, b) for a, b, name in datasets if a >= rel_end)
     if len(after) != claim.list_len:
         before = sorted((a, name, b) for a, b, name in datasets if b <= rel_start)
@@ -306,7 +331,30 @@ def respective_dataset(s: Sentence, rel_start: int, rel_end: int, claim: Claim,
             return None
         after = before[-claim.list_len:]
     start, name, end = after[claim.list_pos]
-    return name, start, end
+    return name, start, end, "dataset.respectively"
+
+
+def _parallel_dataset(s: Sentence, rel_end: int, claim: Claim, datasets: list[tuple[int, int, str]]
+                      ) -> tuple[str, int, int, str] | None:
+    """"75.1% and 82.0% accuracy on HelixQA and ZebraQA": a list of as many
+    benchmarks right after the list of numbers, with no "respectively"
+    (context.toml parallel_benchmarks_gap, benchmark_list_gap)."""
+    after = sorted((a, name, b) for a, b, name in datasets if a >= rel_end)
+    if not after:
+        return None
+    # the list of numbers ends at its last number before the first benchmark
+    group_end = max([rel_end, *(n.end - s.start for n in s.doc.numbers
+                                if rel_end <= n.start - s.start and n.end - s.start <= after[0][0])])
+    run = after[:claim.list_len]
+    if len(run) != claim.list_len or not s.rules.pattern("parallel_benchmarks_gap").fullmatch(s.text, group_end, run[0][0]):
+        return None
+    gap = s.rules.pattern("benchmark_list_gap")
+    if not all(gap.fullmatch(s.text, x[2], y[0]) for x, y in zip(run, run[1:])):
+        return None
+    if len(after) > len(run) and gap.fullmatch(s.text, run[-1][2], after[len(run)][0]):
+        return None      # a longer list of benchmarks than of numbers
+    start, name, end = run[claim.list_pos]
+    return name, start, end, "dataset.parallel_list"
 
 
 def dataset(s: Sentence, rel: int, rel_end: int, datasets: list[tuple[int, int, str]]
@@ -362,6 +410,7 @@ def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules) -
     compared = [(span[0] + np[1], span[0] + np[2]) for p in phrases
                 if devices and (np := _noun_phrase(s, p[1]))]
     out = []
+    parallel_names: dict[int, list[str]] = {}
     seconds = _pair_seconds(claims, s)
     for c in claims:
         rs, re_ = c.char_start - span[0], c.char_end - span[0]
@@ -391,8 +440,7 @@ def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules) -
             baseline_span = (span[0] + b[1], span[0] + b[2])
             chain.append(b[3])
         if c.claim_type == "accuracy":
-            ds = respective_dataset(s, rs, re_, c, datasets)
-            ds = (*ds, "dataset.respectively") if ds else dataset(s, rs, re_, datasets)
+            ds = respective_dataset(s, rs, re_, c, datasets) or dataset(s, rs, re_, datasets)
             fields["dataset"] = ds[0] if ds else None
             if ds:
                 exclude.append((ds[1], ds[2]))
@@ -400,7 +448,14 @@ def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules) -
                 if (ds[1], ds[2]) in open_class:
                     chain.append("dataset.open_class")
         owner = _bracket_owner(s, rs, not_subjects) if c.form == "absolute" else None
-        subj = (owner, "subject.bracket_owner") if owner else subject(s, rs, exclude + not_subjects)
+        names = _parallel_subjects(s, claims, c, not_subjects + hw_spans) if c.list_len > 1 else None
+        if names:
+            parallel_names[c.list_len] = names
+        # a later list of as many numbers keeps the names ("... by 3.05%|3.39%|2.02%")
+        names = names or parallel_names.get(c.list_len)
+        parallel = names[c.list_pos] if names and not owner else None
+        subj = (owner, "subject.bracket_owner") if owner else (parallel, "subject.parallel_list") if parallel \
+            else subject(s, rs, exclude + not_subjects)
         fields["subject"] = subj[0] if subj else None
         if subj:
             chain.append(subj[1])
