@@ -403,9 +403,10 @@ def _units(q: dict, phys_rows: tuple[dict, ...], max_digits: int) -> Units:
         connector=regex.compile(r"[ \u00a0]{0,6}(?:" + "|".join(
             regex.escape(c) if not c.isalpha() else r" " + c + r" "
             for c in sorted(q["range_connectors"], key=len, reverse=True)) + r")[ \u00a0]{0,3}"),
-        # LaTeX may close the one and open the other: "$79.2\%$ and $78.5\%$"
+        # LaTeX may close the one and open the other: "$79.2\%$ and $78.5\%$";
+        # a symbol may qualify the next: "100%, 100%, and >97%"
         list_gap=regex.compile(r"\A" + q["latex_wrap"] + r"\s*(?:" + _longest_first(q["list_connectors"])
-                               + r")\s*(?:(?:and|or)\s+)?\$?\{?\Z"),
+                               + r")\s*(?:(?:and|or)\s+)?\$?\{?(?:(?:[<>≤≥~≈]|\\(?:geq|leq|ge|le|sim|approx)\b)\s*)?\Z"),
         openers=_alternation(q["range_openers"], regex.I),
         between=regex.compile(r"(?i)\b(?:" + "|".join(q["between_words"]) + r")\s+\Z"),
         factor_values={k.casefold(): float(v) for k, v in q["factor_words"].items()},

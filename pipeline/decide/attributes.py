@@ -77,6 +77,8 @@ def reference_of(s: Sentence, rel_end: int, pattern: str) -> tuple[str, int, int
     performance" -> GPT-4, "95% of the accuracy of full fine-tuning" -> full
     fine-tuning, "3.2x the throughput of TGI" -> TGI; None when it names
     none ("99% of its original accuracy")."""
+    if (close := s.rules.units.latex_wrap.match(s.text, rel_end)) is not None:
+        rel_end = close.end()                   # "$99\%$ of the accuracy of X"
     m = s.rules.pattern(pattern).match(s.text[rel_end:])
     if m is None:
         return None
@@ -85,7 +87,7 @@ def reference_of(s: Sentence, rel_end: int, pattern: str) -> tuple[str, int, int
     if m["of"]:
         return _noun_phrase(s, rel_end + m.end())
     mod = (m.groupdict().get("mod") or "").strip()
-    if mod and (m.groupdict().get("det") or "the").lower() == "the":
+    if mod and (m.groupdict().get("det") or "").lower() == "the":      # not "of average zero-shot performance"
         start = rel_end + (m.start("det") if m["det"] else m.start("mod"))
         return s.text[start:rel_end + m.start("mod") + len(mod)], start, rel_end + m.start("mod") + len(mod)
     return None

@@ -316,8 +316,10 @@ def _qualifier(s: Situation) -> str | None:
     if s.mention.qualifier:
         found.add(s.mention.qualifier)
     tail = s.w.left.rstrip()[-s.ww("qualifier_left"):]
+    # a member of a list has its own too: "100%, 100%, and >97%"
+    own = s.doc.read[max(s.span[0], s.mention.start - s.ww("qualifier_left")):s.mention.start].rstrip()
     for q, pat in s.rules.qualifier_before:
-        if pat.search(tail + " "):
+        if pat.search(tail + " ") or pat.search(own + " "):
             found.add(q)
     p = s.rules.pattern
     # averages may stand a few words away ("an average performance gain of"),

@@ -54,6 +54,9 @@ def window(text: str, span: tuple[int, int], group: list[Mention], others: list[
     if (b := list(clause_break.finditer(left))):
         lo += b[-1].end()
         left = left[b[-1].end():]
+    # the right window starts after the LaTeX that closes the quantity ("$99\%$ of the accuracy")
+    if (close := rules.units.latex_wrap.match(text, g_end, hi)) and close.end() > g_end:
+        g_end = close.end()
     right = text[g_end:hi]
     if (b := clause_break.search(right)):
         right = right[:b.start()]
