@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import functools
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -23,7 +23,7 @@ import regex
 
 from .config import RESOURCES, SCHEMAS
 from .errors import ResourceError
-from .gazetteer import Gazetteer, Scanner
+from .gazetteer import Gazetteer, Scanner, required_literal
 
 WORD_BEFORE, WORD_AFTER = r"(?<![\p{L}\d\-])", r"(?![\p{L}\d\-])"
 NUMBER_WORD_BEFORE = r"(?<![\p{L}-])"
@@ -138,6 +138,7 @@ class Units:
     factor_before: regex.Pattern | None = None
     open_rate: regex.Pattern | None = None
     open_rate_claim_type: str = "throughput"
+    reader: Any = None     # find.quantities.Reader: what follows a number, read by one pattern
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ class Rules:
     reading_markup: regex.Pattern
     reading_fonts: regex.Pattern
     reading_blank: regex.Pattern
-    reading_symbols: tuple[tuple[regex.Pattern, str], ...]
+    reading_symbols: tuple[tuple[regex.Pattern, str, tuple[tuple[str, ...], bool] | None], ...]  # + required_literal
     math_dollar: regex.Pattern
     breaks: str
     sentence_end: regex.Pattern
@@ -508,7 +509,7 @@ def _devices(folder: Path, schema: dict, cardinals: Mapping[str, float]
     boundary + optional vendor and product-line words + form, with its
     <<pieces>> filled; it must compile, give its template the groups it
     names, and start with (or contain) a literal for the scan's prefilter."""
-    from .gazetteer import leading_literals, required_literal
+    from .gazetteer import leading_literals
     data = _toml(folder, "devices.toml", schema)
     src = _Source(_find(folder, "devices.toml"))
     pieces = dict(data["pieces"])
@@ -638,6 +639,8 @@ def load(folder: Path | str = RESOURCES, max_digits: int = 18) -> Rules:
                     for r, e in zip(metric_rows, gazetteers["metrics"].entries))
     nc = cues_toml["not_claim"]
     patterns = {k: _backwards_if_anchored(regex.compile(v)) for k, v in context["patterns"].items()}
+    from .find.quantities import reader as quantity_reader
+    units = replace(units, reader=quantity_reader(units, patterns.get("and_between")))
     constructions_by_stage = _constructions(constructions, folder)
     return Rules(
         folder=folder,
@@ -647,7 +650,7 @@ def load(folder: Path | str = RESOURCES, max_digits: int = 18) -> Rules:
         reading_fonts=regex.compile(_fill(reading["font_template"],
                                           font_commands=_longest_first(reading["font_commands"]))),
         reading_blank=regex.compile(reading["blank"]),
-        reading_symbols=tuple((regex.compile(k), v) for k, v in reading["symbols"].items()),
+        reading_symbols=tuple((regex.compile(k), v, required_literal(k)) for k, v in reading["symbols"].items()),
         math_dollar=regex.compile(reading["math_dollar"]),
         breaks=reading["breaks"],
         sentence_end=regex.compile(sentences["sentence_end"]),

@@ -2,12 +2,13 @@
 
     document(paper_id, text, rules) -> Doc
 
-reads the abstract once per layer: the reading copy; one Aho-Corasick
-pass that finds where the literals of every gazetteer are (devices,
-benchmarks, metrics, cues, number words, baseline phrases: rules.scanner);
-the sentences; the quantities; the devices with their counts. Cues,
-metrics and baseline phrases matter only around a quantity, so their
-entries are tried only in the sentences that have one.
+reads the abstract once per layer: the reading copy; one scan that finds
+where the literals of every gazetteer are and which of their entries may
+match at all (devices, benchmarks, metrics, cues, number words, baseline
+phrases: rules.scanner, pipeline/gazetteer.py); the sentences; the
+quantities; the devices with their counts. Cues, metrics and baseline
+phrases matter only around a quantity, so their entries are tried only in
+the sentences that have one.
 """
 from __future__ import annotations
 

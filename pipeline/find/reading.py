@@ -38,8 +38,9 @@ def reading_copy(text: str, rules: Rules) -> str:
     if "\\" in text:
         text = rules.reading_markup.sub(_blank_markup, text)
         text = rules.reading_fonts.sub(_blank_markup, text)
-    for pattern, symbol in rules.reading_symbols:
-        text = pattern.sub(lambda m: " " * (len(m.group()) - len(symbol)) + symbol, text)
+    for pattern, symbol, literal in rules.reading_symbols:
+        if literal is None or any(a in (text.casefold() if literal[1] else text) for a in literal[0]):
+            text = pattern.sub(lambda m: " " * (len(m.group()) - len(symbol)) + symbol, text)
     if "\\" in text or "$" in text:
         text = rules.reading_blank.sub(lambda m: " " * len(m.group()), text)
     for c in rules.breaks:
