@@ -91,7 +91,7 @@ def test_a_malformed_grammar_names_file_line_and_record(copy, edit, where):
 
 def test_every_form_is_tried_only_where_its_literal_is():
     """One scan per abstract: every form of the grammar is an entry of the
-    scanner's device gazetteer with literals for the Aho-Corasick pass."""
+    scanner's device gazetteer with literals for the Hyperscan pass."""
     rules = default()
     entries = rules.scanner.gazetteers["devices"].entries
     assert len(entries) == len(rules.devices) >= 150

@@ -46,9 +46,8 @@ def _noun_phrase(s: Sentence, pos: int, allow_commas: bool = False) -> tuple[str
     np = (rest[:m.start()] if m else rest).rstrip(" ,.")
     np = rules.pattern("trailing_words").sub("", np)
     np = np.strip().rstrip(".")
-    if rules.pattern("figure_of").match(np):
-        trim = np.index(" of ") + 4
-        np, pos = np[trim:], pos + trim
+    if f := rules.pattern("figure_of").match(np):
+        np, pos = np[f.end():], pos + f.end()
     words = np.split()
     if not words or _is_quantity(s, s.text.index(words[0], pos), words[0]):
         return None
