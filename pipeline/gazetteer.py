@@ -60,9 +60,13 @@ def _re_syntax(pattern: str) -> str:
 
 def _parse(pattern: str, ignore_case: bool):
     """`re`'s syntax tree of a pattern, and whether it ignores case; None
-    when `re` cannot read it."""
+    when `re` cannot read it, or would read it otherwise than `regex`
+    (POSIX classes, fuzzy matching)."""
+    plain = _re_syntax(pattern)
+    if _NOT_RE_SYNTAX.search(plain):
+        return None
     try:
-        parsed = sre_parse.parse(_re_syntax(pattern))
+        parsed = sre_parse.parse(plain)
     except (sre.error, ValueError, OverflowError, RecursionError):
         return None
     return parsed, ignore_case or bool(parsed.state.flags & sre.SRE_FLAG_IGNORECASE)
@@ -84,6 +88,10 @@ def required_literal(pattern: str, ignore_case: bool = False) -> tuple[tuple[str
     (('v5e', 'rillium'), False)
     >>> required_literal(r"\\p{L}+ bench(?![\\p{L}])")  # regex-only classes count as any character
     ((' bench',), False)
+    >>> required_literal(r"[;:]|,\\s+but|\\bwhile\\b")        # a class of a few characters: each
+    ((';', ':', 'but', 'while'), False)
+    >>> required_literal("(?i)at least|≥")               # no case beyond ASCII: as it is
+    (('at least', '≥'), True)
     >>> required_literal(r"\\w+") is None
     True
     """
@@ -91,16 +99,20 @@ def required_literal(pattern: str, ignore_case: bool = False) -> tuple[tuple[str
         return None
     parsed, folded = read
     best = max(_requirements(parsed), key=lambda alts: min(map(len, alts)), default=None)
-    if not best or (folded and not all(a.isascii() for a in best)):
+    if not best or (folded and not all(c.isascii() or c == c.casefold() == c.upper() for a in best for c in a)):
         return None
     return (tuple(a.casefold() for a in best), True) if folded else (best, False)
+
+
+_MOST_CLASS_CHARACTERS = 4    # a class of at most this many characters requires one of them
 
 
 def _requirements(items) -> Iterator[tuple[str, ...]]:
     """Choices of literal text (one of each choice is in every match): runs
     of literals at the top level, inside groups without flags of their own
     and inside repeats that happen at least once; for an alternation, one
-    literal of each of its branches."""
+    literal of each of its branches; for a class of a few characters, one
+    of them."""
     run = ""
     for op, av in items:
         if op is sre.LITERAL:
@@ -109,7 +121,9 @@ def _requirements(items) -> Iterator[tuple[str, ...]]:
         if run:
             yield (run,)
             run = ""
-        if op is sre.SUBPATTERN and not av[1] and not av[2]:
+        if op is sre.IN and len(av) <= _MOST_CLASS_CHARACTERS and all(o is sre.LITERAL for o, _ in av):
+            yield tuple(dict.fromkeys(chr(c) for _, c in av))
+        elif op is sre.SUBPATTERN and not av[1] and not av[2]:
             yield from _requirements(av[3])
         elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
             yield from _requirements(av[2])
