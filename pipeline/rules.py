@@ -68,7 +68,7 @@ class Device:
     vendor: str | None
     kind: str
     covers: frozenset[str]       # ids of the generic classes a member makes redundant
-    canonical: str               # template: {group}, {group|filter}, {group=default}, [optional]
+    canonical: Any               # find.devices.Template: {group}, {group|filter}, {group=default}, [optional]
     specific: str | None         # the group that names one member of the family
     next: regex.Pattern | None   # a further member after a list connector
     vendor_if: tuple[tuple[str, regex.Pattern], ...] = ()
@@ -500,7 +500,6 @@ def _constructions(src_data: dict, folder: Path) -> dict[str, tuple[Construction
 
 
 _PIECE = regex.compile(r"<<(\w+)>>")
-_FIELD = regex.compile(r"\{(\w+)(?:\|(\w+))?(?:=([^}]*))?\}")
 _FILTERS = ("upper", "lower", "title", "alias")
 
 
@@ -511,6 +510,7 @@ def _devices(folder: Path, schema: dict, cardinals: Mapping[str, float]
     boundary + optional vendor and product-line words + form, with its
     <<pieces>> filled; it must compile, give its template the groups it
     names, and start with (or contain) a literal for the scan's prefilter."""
+    from .find.devices import template as read_template
     from .gazetteer import leading_literals
     data = _toml(folder, "devices.toml", schema)
     src = _Source(_find(folder, "devices.toml"))
@@ -542,15 +542,15 @@ def _devices(folder: Path, schema: dict, cardinals: Mapping[str, float]
             words_alt = "|".join(f"(?-i:{regex.escape(w)})"
                                  for w in sorted(rec.get("line_words", ()), key=len, reverse=True))
             line = f"(?:(?:{words_alt})\\s+)?" if words_alt else ""
-            template = rec["canonical"]
+            template = read_template(rec["canonical"])
             covers = rec.get("covers", [rec["kind"]] if rec["kind"] in classes else [])
             if (unknown := set(covers) - classes):
                 raise src.error(table, f"[[{table}]] {rec['id']}: covers, ids of [[class]] records, "
                                        f"found {sorted(unknown)}", nth)
-            for f in _FIELD.finditer(template):
-                if f[2] and f[2] not in _FILTERS:
+            for f in template.fields():
+                if f.how and f.how not in _FILTERS:
                     raise src.error(table, f"[[{table}]] {rec['id']}: canonical filter one of {_FILTERS}, "
-                                           f"found {f[2]!r}", nth)
+                                           f"found {f.how!r}", nth)
             for form in rec["forms"]:
                 prefix = ""
                 if role == "family" and "<<vendor>>" not in form:
@@ -563,11 +563,10 @@ def _devices(folder: Path, schema: dict, cardinals: Mapping[str, float]
                 except regex.error as e:
                     raise src.error(table, f"[[{table}]] {rec['id']}: forms, a pattern the regex module "
                                            f"compiles ({e}): {form!r}", nth) from None
-                outside = regex.sub(r"\[[^\[\]]*\]", "", template)     # the fields not in [optional] parts
-                needed = {f[1] for f in _FIELD.finditer(outside) if f[3] is None} - {"vendor"}
+                needed = template.required() - {"vendor"}
                 if (missing := needed - set(compiled.groupindex)):
                     raise src.error(table, f"[[{table}]] {rec['id']}: forms, groups for the canonical "
-                                           f"{template!r} (missing {sorted(missing)}): {form!r}", nth)
+                                           f"{template.text!r} (missing {sorted(missing)}): {form!r}", nth)
                 if leading_literals(whole) is None and required_literal(body) is None:
                     raise src.error(table, f"[[{table}]] {rec['id']}: forms, a pattern that starts with or "
                                            f"contains a literal text (the scan's prefilter): {form!r}", nth)

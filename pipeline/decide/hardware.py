@@ -76,9 +76,11 @@ def platform(doc: Doc, rules: Rules) -> HardwareMention | None:
     Cores") is no platform; devices listed together are all candidates."""
     hw = rules.hardware
     text, spans = doc.read, doc.sentences or ((0, len(doc.read)),)
-    own = own_work_start(text, spans, rules)
     records = {d.id: d for d in rules.devices}
     usable = [h for h in doc.devices if _usable(h) and records[h.rule.split(":", 1)[1]].platform]
+    if not usable:
+        return None
+    own = own_work_start(text, spans, rules)
     found = []
     for h in usable:
         if h.char_start < own:
