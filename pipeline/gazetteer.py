@@ -136,6 +136,26 @@ def _requirements(items) -> Iterator[tuple[str, ...]]:
         yield (run,)
 
 
+def opening_characters(pattern: str) -> frozenset[str] | None:
+    r"""The characters a match of `pattern` that is not empty starts with,
+    for a pattern of literal characters each perhaps optional ("\}?\$?":
+    "}" or "$", case-sensitive); None for any other pattern.
+
+    >>> sorted(opening_characters(r"\}?\$?")), sorted(opening_characters(r"\(?x")), opening_characters(r"\s*")
+    (['$', '}'], ['(', 'x'], None)
+    """
+    if (read := _parse(pattern, False)) is None or read[1]:
+        return None
+    out: set[str] = set()
+    for op, av in read[0]:
+        if op is sre.LITERAL:
+            return frozenset(out | {chr(av)})
+        if op is not sre.MAX_REPEAT or av[:2] != (0, 1) or len(av[2]) != 1 or av[2][0][0] is not sre.LITERAL:
+            return None
+        out.add(chr(av[2][0][1]))
+    return frozenset(out)
+
+
 def leading_literals(pattern: str, ignore_case: bool = False) -> tuple[tuple[str, bool], ...] | None:
     """(literal, case-folded) pairs, one of which every match of `pattern`
     starts with; None when some match may start otherwise. Lookarounds

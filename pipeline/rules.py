@@ -23,7 +23,7 @@ import regex
 
 from .config import RESOURCES, SCHEMAS
 from .errors import ResourceError
-from .gazetteer import Gazetteer, Scanner, required_literal
+from .gazetteer import Gazetteer, Scanner, opening_characters, required_literal
 from .guarded import guarded
 
 WORD_BEFORE, WORD_AFTER = r"(?<![\p{L}\d\-])", r"(?![\p{L}\d\-])"
@@ -140,6 +140,16 @@ class Units:
     open_rate: regex.Pattern | None = None
     open_rate_claim_type: str = "throughput"
     reader: Any = None     # find.quantities.Reader: what follows a number, read by one pattern
+    latex_openers: frozenset[str] | None = None   # what a non-empty match of latex_wrap starts with (None: any)
+
+    def latex_end(self, text: str, pos: int, endpos: int | None = None) -> int:
+        """Where the LaTeX that closes a quantity ending at `pos` ends ("$"
+        of "$12.5\\times$"), `pos` when there is none; latex_wrap runs only
+        after a character its matches start with."""
+        if self.latex_openers is not None and text[pos:pos + 1] not in self.latex_openers:
+            return pos
+        m = self.latex_wrap.match(text, pos, endpos)
+        return m.end() if m else pos
 
 
 @dataclass(frozen=True)
@@ -392,6 +402,7 @@ def _units(q: dict, phys_rows: tuple[dict, ...], max_digits: int) -> Units:
         exponent=regex.compile(q["exponent"]),
         reference_before=guarded(regex.compile(q["reference_before"])),
         latex_wrap=regex.compile(q["latex_wrap"]),
+        latex_openers=opening_characters(q["latex_wrap"]),
         space=regex.compile(q["unit_space"]),
         factor=_alternation(q["factor_tokens"]),
         percent=regex.compile("|".join(

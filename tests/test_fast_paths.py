@@ -335,3 +335,18 @@ def test_guarded_patterns_answer_as_their_patterns(data):
     text = data.draw(st.lists(piece, max_size=12).map("".join))
     pos, end = sorted(data.draw(st.tuples(st.integers(0, len(text)), st.integers(0, len(text)))))
     assert _answers(g, text, pos, end) == _answers(g.compiled, text, pos, end), (name, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["}", "$", "}$", "$}", " ", "x", "\\%", "3", "ſ"]), max_size=8).map("".join),
+       st.integers(0, 20), st.integers(0, 20))
+def test_the_latex_closer_is_read_as_its_pattern_reads_it(text, a, b):
+    """Units.latex_end runs latex_wrap only after a character its matches
+    start with (gazetteer.opening_characters); elsewhere it says no LaTeX."""
+    u = R.units
+    assert u.latex_openers
+    pos, end = min(a, len(text)), min(b, len(text))
+    m = u.latex_wrap.match(text, pos, end)
+    assert u.latex_end(text, pos, end) == (m.end() if m else pos)
+    m = u.latex_wrap.match(text, pos)
+    assert u.latex_end(text, pos) == (m.end() if m else pos)

@@ -101,8 +101,7 @@ def reference_of(s: Sentence, rel_end: int, pattern: str) -> tuple[str, int, int
     performance" -> GPT-4, "95% of the accuracy of full fine-tuning" -> full
     fine-tuning, "3.2x the throughput of TGI" -> TGI; None when it names
     none ("99% of its original accuracy")."""
-    if (close := s.rules.units.latex_wrap.match(s.text, rel_end)) is not None:
-        rel_end = close.end()                   # "$99\%$ of the accuracy of X"
+    rel_end = s.rules.units.latex_end(s.text, rel_end)      # "$99\%$ of the accuracy of X"
     m = s.rules.pattern(pattern).match(s.text[rel_end:])
     if m is None:
         return None

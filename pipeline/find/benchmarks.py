@@ -19,11 +19,13 @@ def find(text: str, known: list[Hit], taken: list[tuple[int, int]], quantities: 
     ends = {m.end for m in quantities}
     out: list[Hit] = []
     for m in b["candidate"].finditer(text):
-        after_score = m["pre"] is not None and m["pre"].strip().lower().startswith("on") \
-            and any(0 <= m.start() - e <= 2 for e in ends)
+        if m["pre"] is None and m["noun"] is None and m["open"] is None:
+            continue        # most runs of capitalised words: no position makes them a benchmark
         bracketed = m["open"] is not None and any(0 <= m.start() - e <= 1 for e in ends)
         if m["pre"] is None and m["noun"] is None and not bracketed:
             continue
+        after_score = m["pre"] is not None and m["pre"].strip().lower().startswith("on") \
+            and any(0 <= m.start() - e <= 2 for e in ends)
         kept = []
         for start, end in _names(text, m.start("name"), m.end("name"), b):
             name = text[start:end]
