@@ -81,17 +81,19 @@ def required_literal(pattern: str, ignore_case: bool = False) -> tuple[tuple[str
     >>> required_literal("(?:(?i:nvidia) )?(?:Tesla )?H100(?:[- ](?:SXM5?|PCIe))?")
     (('H100',), False)
     >>> required_literal("(?i)top-?1 accurac(?:y|ies)")
-    (('1 accurac',), True)
+    (('1 accuracy', '1 accuracies'), True)
     >>> required_literal("(?:RTX ?)?4090|4090(?= GPUs?)")
     (('4090',), False)
     >>> required_literal("TPU ?v5e|Trillium")       # re reads it as T(?:PU ?v5e|rillium)
-    (('v5e', 'rillium'), False)
+    (('TPU', 'Trillium'), False)
     >>> required_literal(r"\\p{L}+ bench(?![\\p{L}])")  # regex-only classes count as any character
     ((' bench',), False)
     >>> required_literal(r"[;:]|,\\s+but|\\bwhile\\b")        # a class of a few characters: each
     ((';', ':', 'but', 'while'), False)
     >>> required_literal("(?i)at least|≥")               # no case beyond ASCII: as it is
     (('at least', '≥'), True)
+    >>> required_literal(r"(?i)\\b(?:vs\\.?|versus)\\s*\\Z")
+    (('vs', 'versus'), True)
     >>> required_literal(r"\\w+") is None
     True
     """
@@ -107,12 +109,23 @@ def required_literal(pattern: str, ignore_case: bool = False) -> tuple[tuple[str
 _MOST_CLASS_CHARACTERS = 4    # a class of at most this many characters requires one of them
 
 
+def _head(items) -> str:
+    """The literal text a sequence of parsed items starts with ("" if none)."""
+    out = ""
+    for op, av in items:
+        if op is not sre.LITERAL:
+            break
+        out += chr(av)
+    return out
+
+
 def _requirements(items) -> Iterator[tuple[str, ...]]:
     """Choices of literal text (one of each choice is in every match): runs
     of literals at the top level, inside groups without flags of their own
     and inside repeats that happen at least once; for an alternation, one
-    literal of each of its branches; for a class of a few characters, one
-    of them."""
+    literal of each of its branches (and, after a literal, that literal
+    followed by the literal each branch starts with: `re` reads "vs|versus"
+    as "v(?:s|ersus)"); for a class of a few characters, one of them."""
     run = ""
     for op, av in items:
         if op is sre.LITERAL:
@@ -120,6 +133,8 @@ def _requirements(items) -> Iterator[tuple[str, ...]]:
             continue
         if run:
             yield (run,)
+            if op is sre.BRANCH and all(heads := [_head(b) for b in av[1]]):
+                yield tuple(dict.fromkeys(run + h for h in heads))
             run = ""
         if op is sre.IN and len(av) <= _MOST_CLASS_CHARACTERS and all(o is sre.LITERAL for o, _ in av):
             yield tuple(dict.fromkeys(chr(c) for _, c in av))

@@ -329,9 +329,10 @@ def test_guarded_patterns_answer_as_their_patterns(data):
     name = data.draw(st.sampled_from(sorted(GUARDED)))
     g = GUARDED[name]
     words = sorted(set(regex.findall(r"[A-Za-z@]+", g.pattern)))
-    twin = st.sampled_from(g.needs).map(lambda n: "".join(CASE_TWINS.get(c, c) for c in n))
-    piece = st.sampled_from(words + list(g.needs) + [" ", "  ", ", ", "(", ")", "3", "2.5x", "-", "$", "}", "\n"]) \
-        | st.sampled_from(list(g.needs)).map(str.upper) | twin
+    literals = sorted(set(g.needs or ()) | {lit for _, _, lits in g.starts or () for lit in lits})
+    twin = st.sampled_from(literals).map(lambda n: "".join(CASE_TWINS.get(c, c) for c in n))
+    piece = st.sampled_from(words + literals + [" ", "  ", ", ", "(", ")", "3", "2.5x", "-", "$", "}", "\n"]) \
+        | st.sampled_from(literals).map(str.upper) | twin
     text = data.draw(st.lists(piece, max_size=12).map("".join))
     pos, end = sorted(data.draw(st.tuples(st.integers(0, len(text)), st.integers(0, len(text)))))
     assert _answers(g, text, pos, end) == _answers(g.compiled, text, pos, end), (name, text)
