@@ -60,9 +60,13 @@ def _re_syntax(pattern: str) -> str:
 
 def _parse(pattern: str, ignore_case: bool):
     """`re`'s syntax tree of a pattern, and whether it ignores case; None
-    when `re` cannot read it."""
+    when `re` cannot read it, or would read it otherwise than `regex`
+    (POSIX classes, fuzzy matching)."""
+    plain = _re_syntax(pattern)
+    if _NOT_RE_SYNTAX.search(plain):
+        return None
     try:
-        parsed = sre_parse.parse(_re_syntax(pattern))
+        parsed = sre_parse.parse(plain)
     except (sre.error, ValueError, OverflowError, RecursionError):
         return None
     return parsed, ignore_case or bool(parsed.state.flags & sre.SRE_FLAG_IGNORECASE)
@@ -77,13 +81,19 @@ def required_literal(pattern: str, ignore_case: bool = False) -> tuple[tuple[str
     >>> required_literal("(?:(?i:nvidia) )?(?:Tesla )?H100(?:[- ](?:SXM5?|PCIe))?")
     (('H100',), False)
     >>> required_literal("(?i)top-?1 accurac(?:y|ies)")
-    (('1 accurac',), True)
+    (('1 accuracy', '1 accuracies'), True)
     >>> required_literal("(?:RTX ?)?4090|4090(?= GPUs?)")
     (('4090',), False)
     >>> required_literal("TPU ?v5e|Trillium")       # re reads it as T(?:PU ?v5e|rillium)
-    (('v5e', 'rillium'), False)
+    (('TPU', 'Trillium'), False)
     >>> required_literal(r"\\p{L}+ bench(?![\\p{L}])")  # regex-only classes count as any character
     ((' bench',), False)
+    >>> required_literal(r"[;:]|,\\s+but|\\bwhile\\b")        # a class of a few characters: each
+    ((';', ':', 'but', 'while'), False)
+    >>> required_literal("(?i)at least|≥")               # no case beyond ASCII: as it is
+    (('at least', '≥'), True)
+    >>> required_literal(r"(?i)\\b(?:vs\\.?|versus)\\s*\\Z")
+    (('vs', 'versus'), True)
     >>> required_literal(r"\\w+") is None
     True
     """
@@ -91,16 +101,31 @@ def required_literal(pattern: str, ignore_case: bool = False) -> tuple[tuple[str
         return None
     parsed, folded = read
     best = max(_requirements(parsed), key=lambda alts: min(map(len, alts)), default=None)
-    if not best or (folded and not all(a.isascii() for a in best)):
+    if not best or (folded and not all(c.isascii() or c == c.casefold() == c.upper() for a in best for c in a)):
         return None
     return (tuple(a.casefold() for a in best), True) if folded else (best, False)
+
+
+_MOST_CLASS_CHARACTERS = 4    # a class of at most this many characters requires one of them
+
+
+def _head(items) -> str:
+    """The literal text a sequence of parsed items starts with ("" if none)."""
+    out = ""
+    for op, av in items:
+        if op is not sre.LITERAL:
+            break
+        out += chr(av)
+    return out
 
 
 def _requirements(items) -> Iterator[tuple[str, ...]]:
     """Choices of literal text (one of each choice is in every match): runs
     of literals at the top level, inside groups without flags of their own
     and inside repeats that happen at least once; for an alternation, one
-    literal of each of its branches."""
+    literal of each of its branches (and, after a literal, that literal
+    followed by the literal each branch starts with: `re` reads "vs|versus"
+    as "v(?:s|ersus)"); for a class of a few characters, one of them."""
     run = ""
     for op, av in items:
         if op is sre.LITERAL:
@@ -108,8 +133,12 @@ def _requirements(items) -> Iterator[tuple[str, ...]]:
             continue
         if run:
             yield (run,)
+            if op is sre.BRANCH and all(heads := [_head(b) for b in av[1]]):
+                yield tuple(dict.fromkeys(run + h for h in heads))
             run = ""
-        if op is sre.SUBPATTERN and not av[1] and not av[2]:
+        if op is sre.IN and len(av) <= _MOST_CLASS_CHARACTERS and all(o is sre.LITERAL for o, _ in av):
+            yield tuple(dict.fromkeys(chr(c) for _, c in av))
+        elif op is sre.SUBPATTERN and not av[1] and not av[2]:
             yield from _requirements(av[3])
         elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
             yield from _requirements(av[2])
@@ -120,6 +149,26 @@ def _requirements(items) -> Iterator[tuple[str, ...]]:
                 yield tuple(dict.fromkeys(a for alts in per_branch for a in alts))
     if run:
         yield (run,)
+
+
+def opening_characters(pattern: str) -> frozenset[str] | None:
+    r"""The characters a match of `pattern` that is not empty starts with,
+    for a pattern of literal characters each perhaps optional ("\}?\$?":
+    "}" or "$", case-sensitive); None for any other pattern.
+
+    >>> sorted(opening_characters(r"\}?\$?")), sorted(opening_characters(r"\(?x")), opening_characters(r"\s*")
+    (['$', '}'], ['(', 'x'], None)
+    """
+    if (read := _parse(pattern, False)) is None or read[1]:
+        return None
+    out: set[str] = set()
+    for op, av in read[0]:
+        if op is sre.LITERAL:
+            return frozenset(out | {chr(av)})
+        if op is not sre.MAX_REPEAT or av[:2] != (0, 1) or len(av[2]) != 1 or av[2][0][0] is not sre.LITERAL:
+            return None
+        out.add(chr(av[2][0][1]))
+    return frozenset(out)
 
 
 def leading_literals(pattern: str, ignore_case: bool = False) -> tuple[tuple[str, bool], ...] | None:

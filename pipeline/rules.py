@@ -23,7 +23,8 @@ import regex
 
 from .config import RESOURCES, SCHEMAS
 from .errors import ResourceError
-from .gazetteer import Gazetteer, Scanner, required_literal
+from .gazetteer import Gazetteer, Scanner, opening_characters, required_literal
+from .guarded import guarded
 
 WORD_BEFORE, WORD_AFTER = r"(?<![\p{L}\d\-])", r"(?![\p{L}\d\-])"
 NUMBER_WORD_BEFORE = r"(?<![\p{L}-])"
@@ -67,7 +68,7 @@ class Device:
     vendor: str | None
     kind: str
     covers: frozenset[str]       # ids of the generic classes a member makes redundant
-    canonical: str               # template: {group}, {group|filter}, {group=default}, [optional]
+    canonical: Any               # find.devices.Template: {group}, {group|filter}, {group=default}, [optional]
     specific: str | None         # the group that names one member of the family
     next: regex.Pattern | None   # a further member after a list connector
     vendor_if: tuple[tuple[str, regex.Pattern], ...] = ()
@@ -139,6 +140,16 @@ class Units:
     open_rate: regex.Pattern | None = None
     open_rate_claim_type: str = "throughput"
     reader: Any = None     # find.quantities.Reader: what follows a number, read by one pattern
+    latex_openers: frozenset[str] | None = None   # what a non-empty match of latex_wrap starts with (None: any)
+
+    def latex_end(self, text: str, pos: int, endpos: int | None = None) -> int:
+        """Where the LaTeX that closes a quantity ending at `pos` ends ("$"
+        of "$12.5\\times$"), `pos` when there is none; latex_wrap runs only
+        after a character its matches start with."""
+        if self.latex_openers is not None and text[pos:pos + 1] not in self.latex_openers:
+            return pos
+        m = self.latex_wrap.match(text, pos, endpos)
+        return m.end() if m else pos
 
 
 @dataclass(frozen=True)
@@ -389,8 +400,9 @@ def _units(q: dict, phys_rows: tuple[dict, ...], max_digits: int) -> Units:
         number_after_slash=regex.compile(number),
         number_only=regex.compile(q["digits"]),
         exponent=regex.compile(q["exponent"]),
-        reference_before=regex.compile(q["reference_before"]),
+        reference_before=guarded(regex.compile(q["reference_before"])),
         latex_wrap=regex.compile(q["latex_wrap"]),
+        latex_openers=opening_characters(q["latex_wrap"]),
         space=regex.compile(q["unit_space"]),
         factor=_alternation(q["factor_tokens"]),
         percent=regex.compile("|".join(
@@ -406,20 +418,21 @@ def _units(q: dict, phys_rows: tuple[dict, ...], max_digits: int) -> Units:
             for c in sorted(q["range_connectors"], key=len, reverse=True)) + r")[ \u00a0]{0,3}"),
         # LaTeX may close the one and open the other: "$79.2\%$ and $78.5\%$";
         # a symbol may qualify the next: "100%, 100%, and >97%"
-        list_gap=regex.compile(r"\A" + q["latex_wrap"] + r"\s*(?:" + _longest_first(q["list_connectors"])
-                               + r")\s*(?:(?:and|or)\s+)?\$?\{?(?:(?:[<>≤≥~≈]|\\(?:geq|leq|ge|le|sim|approx)\b)\s*)?\Z"),
-        openers=_alternation(q["range_openers"], regex.I),
-        between=regex.compile(r"(?i)\b(?:" + "|".join(q["between_words"]) + r")\s+\Z"),
+        list_gap=guarded(regex.compile(
+            r"\A" + q["latex_wrap"] + r"\s*(?:" + _longest_first(q["list_connectors"])
+            + r")\s*(?:(?:and|or)\s+)?\$?\{?(?:(?:[<>≤≥~≈]|\\(?:geq|leq|ge|le|sim|approx)\b)\s*)?\Z")),
+        openers=guarded(_alternation(q["range_openers"], regex.I)),
+        between=guarded(regex.compile(r"(?i)\b(?:" + "|".join(q["between_words"]) + r")\s+\Z")),
         factor_values={k.casefold(): float(v) for k, v in q["factor_words"].items()},
         word_qualifiers={k.casefold(): v for k, v in q["word_qualifiers"].items()},
         fraction_values={k.casefold(): float(v) for k, v in q["fraction_words"].items()},
         cardinals=cards,
         verbal=frozenset(w.casefold() for w in q["verbal_factor_words"]),
-        verbal_object=regex.compile(r"(?i)\s+(?:" + "|".join(q["factor_word_objects"]) + r")\b"),
+        verbal_object=guarded(regex.compile(r"(?i)\s+(?:" + "|".join(q["factor_word_objects"]) + r")\b")),
         never_claims=frozenset(q["never_claim_rules"]),
         max_digits=max_digits,
         glued_only=frozenset(q["glued_only_units"]),
-        factor_before=regex.compile(q["factor_before"], regex.REVERSE),
+        factor_before=guarded(regex.compile(q["factor_before"], regex.REVERSE)),
         open_rate=regex.compile(q["open_rate"]),
         open_rate_claim_type=q["open_rate_claim_type"],
     )
@@ -472,13 +485,13 @@ def _open_benchmarks(b: dict) -> dict[str, Any]:
         "candidate": regex.compile(r"(?<![\p{L}\d\-])" + candidate),
         "strong": regex.compile(b["strong"]),
         "bracketed": regex.compile(b["bracketed"]),
-        "count_before": regex.compile(r"(?<![\p{L}\d])" + b["counts"] + r"\s+\Z"),
+        "count_before": guarded(regex.compile(r"(?<![\p{L}\d])" + b["counts"] + r"\s+\Z")),
         "model": regex.compile(b["model"]),
         "not_names": frozenset(b["not_names"]),
-        "list_split": regex.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+"),
-        "score_slot": regex.compile(b["score_slot"]),
-        "frame_start": regex.compile(b["frame_start"]),
-        "frame_end": regex.compile(b["frame_end"]),
+        "list_split": guarded(regex.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")),
+        "score_slot": guarded(regex.compile(b["score_slot"])),
+        "frame_start": guarded(regex.compile(b["frame_start"])),
+        "frame_end": guarded(regex.compile(b["frame_end"])),
         "inside_names": frozenset(b["inside_names"]),
     }
 
@@ -498,7 +511,6 @@ def _constructions(src_data: dict, folder: Path) -> dict[str, tuple[Construction
 
 
 _PIECE = regex.compile(r"<<(\w+)>>")
-_FIELD = regex.compile(r"\{(\w+)(?:\|(\w+))?(?:=([^}]*))?\}")
 _FILTERS = ("upper", "lower", "title", "alias")
 
 
@@ -509,6 +521,7 @@ def _devices(folder: Path, schema: dict, cardinals: Mapping[str, float]
     boundary + optional vendor and product-line words + form, with its
     <<pieces>> filled; it must compile, give its template the groups it
     names, and start with (or contain) a literal for the scan's prefilter."""
+    from .find.devices import template as read_template
     from .gazetteer import leading_literals
     data = _toml(folder, "devices.toml", schema)
     src = _Source(_find(folder, "devices.toml"))
@@ -540,15 +553,15 @@ def _devices(folder: Path, schema: dict, cardinals: Mapping[str, float]
             words_alt = "|".join(f"(?-i:{regex.escape(w)})"
                                  for w in sorted(rec.get("line_words", ()), key=len, reverse=True))
             line = f"(?:(?:{words_alt})\\s+)?" if words_alt else ""
-            template = rec["canonical"]
+            template = read_template(rec["canonical"])
             covers = rec.get("covers", [rec["kind"]] if rec["kind"] in classes else [])
             if (unknown := set(covers) - classes):
                 raise src.error(table, f"[[{table}]] {rec['id']}: covers, ids of [[class]] records, "
                                        f"found {sorted(unknown)}", nth)
-            for f in _FIELD.finditer(template):
-                if f[2] and f[2] not in _FILTERS:
+            for f in template.fields():
+                if f.how and f.how not in _FILTERS:
                     raise src.error(table, f"[[{table}]] {rec['id']}: canonical filter one of {_FILTERS}, "
-                                           f"found {f[2]!r}", nth)
+                                           f"found {f.how!r}", nth)
             for form in rec["forms"]:
                 prefix = ""
                 if role == "family" and "<<vendor>>" not in form:
@@ -561,11 +574,10 @@ def _devices(folder: Path, schema: dict, cardinals: Mapping[str, float]
                 except regex.error as e:
                     raise src.error(table, f"[[{table}]] {rec['id']}: forms, a pattern the regex module "
                                            f"compiles ({e}): {form!r}", nth) from None
-                outside = regex.sub(r"\[[^\[\]]*\]", "", template)     # the fields not in [optional] parts
-                needed = {f[1] for f in _FIELD.finditer(outside) if f[3] is None} - {"vendor"}
+                needed = template.required() - {"vendor"}
                 if (missing := needed - set(compiled.groupindex)):
                     raise src.error(table, f"[[{table}]] {rec['id']}: forms, groups for the canonical "
-                                           f"{template!r} (missing {sorted(missing)}): {form!r}", nth)
+                                           f"{template.text!r} (missing {sorted(missing)}): {form!r}", nth)
                 if leading_literals(whole) is None and required_literal(body) is None:
                     raise src.error(table, f"[[{table}]] {rec['id']}: forms, a pattern that starts with or "
                                            f"contains a literal text (the scan's prefilter): {form!r}", nth)
@@ -578,24 +590,24 @@ def _devices(folder: Path, schema: dict, cardinals: Mapping[str, float]
                     tuple((v, regex.compile(p)) for v, p in rec.get("vendor_if", {}).items()),
                     rec.get("platform", True)))
     count, bg, usage, claim = data["count"], data["background"], data["usage"], data["claim"]
-    named = {k: regex.compile(v) for k, v in {**usage, **claim}.items() if isinstance(v, str)}
+    named = {k: guarded(regex.compile(v)) for k, v in {**usage, **claim}.items() if isinstance(v, str)}
     if (missing := [k for k in HARDWARE_PATTERNS if k not in named]):
         raise src.error("usage", f"patterns named {missing} in [usage] or [claim]")
     hardware = Hardware(
         aliases={k.casefold(): v for k, v in data["aliases"].items()},
-        count_before=regex.compile(count["before"]),
+        count_before=guarded(regex.compile(count["before"])),
         count_not_before=tuple(count["not_before"]),
-        count_word_before=regex.compile(count["word_before"]),
-        count_hyphen=regex.compile(count["hyphen_before"]),
+        count_word_before=guarded(regex.compile(count["word_before"])),
+        count_hyphen=guarded(regex.compile(count["hyphen_before"])),
         count_words={**cardinals, **{k.casefold(): v for k, v in data["count_words"].items()}},
         count_gap=count["gap"],
-        own_work=regex.compile(bg["own_work"]),
-        example_before=regex.compile(r"(?i)(?:" + "|".join(bg["example_before"])
-                                     + r")[\s/]+(?:[^\s/]+[\s/]+){0,4}\Z"),
+        own_work=guarded(regex.compile(bg["own_work"])),
+        example_before=guarded(regex.compile(r"(?i)(?:" + "|".join(bg["example_before"])
+                                             + r")[\s/]+(?:[^\s/]+[\s/]+){0,4}\Z")),
         patterns=named,
         platform_types=frozenset(claim["platform_types"]),
         host_kinds=frozenset(claim["host_kinds"]),
-        kind_words=tuple((k, regex.compile(v)) for k, v in data["kind_words"].items()),
+        kind_words=tuple((k, guarded(regex.compile(v))) for k, v in data["kind_words"].items()),
         window=dict(data["window"]),
     )
     return patterns, tuple(devices), hardware
@@ -638,7 +650,7 @@ def load(folder: Path | str = RESOURCES, max_digits: int = 18) -> Rules:
     metrics = tuple(Metric(r["name"], r["percentage"] == "1", r["lower_is_better"] == "1", e.pattern, r["written"])
                     for r, e in zip(metric_rows, gazetteers["metrics"].entries))
     nc = cues_toml["not_claim"]
-    patterns = {k: _backwards_if_anchored(regex.compile(v)) for k, v in context["patterns"].items()}
+    patterns = {k: guarded(_backwards_if_anchored(regex.compile(v))) for k, v in context["patterns"].items()}
     from .find.quantities import reader as quantity_reader
     units = replace(units, reader=quantity_reader(units, patterns.get("and_between")))
     constructions_by_stage = _constructions(constructions, folder)
@@ -659,14 +671,14 @@ def load(folder: Path | str = RESOURCES, max_digits: int = 18) -> Rules:
         units=units,
         cues=cues,
         relative_of=dict(cues_toml["relative_of"]),
-        cue_word=regex.compile(r"(?i)(?:" + "|".join(r["pattern"] for r in cues_toml["cue"]) + r")"),
+        cue_word=guarded(regex.compile(r"(?i)(?:" + "|".join(r["pattern"] for r in cues_toml["cue"]) + r")")),
         not_claim={
-            "after": regex.compile(r"(?i)\A\s*(?:" + nc["after"] + "|" + nc["breakdown_after"] + ")"),
-            "before": regex.compile(r"(?i)(?:" + nc["before"] + "|" + nc["breakdown_before"] + r")\Z",
-                                    regex.REVERSE),
-            "bigger": regex.compile(r"(?i)\A\s*" + nc["bigger"]),
-            "trend": regex.compile(r"(?i)" + nc["trend"]),
-            "factor_after": regex.compile(r"(?i)\A\s*(?:" + nc["factor_after"] + r")\b"),
+            "after": guarded(regex.compile(r"(?i)\A\s*(?:" + nc["after"] + "|" + nc["breakdown_after"] + ")")),
+            "before": guarded(regex.compile(r"(?i)(?:" + nc["before"] + "|" + nc["breakdown_before"] + r")\Z",
+                                            regex.REVERSE)),
+            "bigger": guarded(regex.compile(r"(?i)\A\s*" + nc["bigger"])),
+            "trend": guarded(regex.compile(r"(?i)" + nc["trend"])),
+            "factor_after": guarded(regex.compile(r"(?i)\A\s*(?:" + nc["factor_after"] + r")\b")),
         },
         metrics=metrics,
         metric_by_name={m.name.lower(): m for m in reversed(metrics)},
@@ -677,19 +689,20 @@ def load(folder: Path | str = RESOURCES, max_digits: int = 18) -> Rules:
         systems=regex.compile(r"(?i)(?:" + "|".join(r["pattern"] for r in system_rows) + r")"),
         window=dict(context["window"]),
         context=patterns,
-        qualifier_before=tuple((k, regex.compile(_fill(wrap["qualifier_before"], p=v), regex.REVERSE))
+        qualifier_before=tuple((k, guarded(regex.compile(_fill(wrap["qualifier_before"], p=v), regex.REVERSE)))
                                for k, v in attrs["qualifier_before"].items()),
-        qualifier_after=tuple((k, regex.compile(_fill(wrap["qualifier_after"], p=v)))
+        qualifier_after=tuple((k, guarded(regex.compile(_fill(wrap["qualifier_after"], p=v))))
                               for k, v in attrs["qualifier_after"].items()),
-        direction={k: regex.compile(_fill(wrap["direction"], p=v)) for k, v in attrs["direction"].items()},
-        worse=regex.compile(_fill(wrap["worse"], p=attrs["worse"]["pattern"])),
+        direction={k: guarded(regex.compile(_fill(wrap["direction"], p=v))) for k, v in attrs["direction"].items()},
+        worse=guarded(regex.compile(_fill(wrap["worse"], p=attrs["worse"]["pattern"]))),
         baseline_end=regex.compile(_fill(wrap["baseline_end"], stop_words=a_base["stop_words"])),
         baseline_list_end=regex.compile(_fill(wrap["baseline_list_end"], stop_words=a_base["stop_words"])),
         baseline_max_words=int(a_base["max_words"]),
-        subject_verb=regex.compile(_fill(wrap["subject_verb"], adverbs=a_subj["adverbs"], verbs=a_subj["verbs"])),
-        merit_of=regex.compile(_fill(wrap["merit_of"], merit_of=a_subj["merit_of"]), regex.REVERSE),
-        presents=regex.compile(r"(?i)\b(?:we\s+)?(?:" + a_subj["presents"] + r")\s+(?:(?:the|a|an)\s+)?\Z",
-                               regex.REVERSE),
+        subject_verb=guarded(regex.compile(_fill(wrap["subject_verb"], adverbs=a_subj["adverbs"],
+                                                 verbs=a_subj["verbs"]))),
+        merit_of=guarded(regex.compile(_fill(wrap["merit_of"], merit_of=a_subj["merit_of"]), regex.REVERSE)),
+        presents=guarded(regex.compile(r"(?i)\b(?:we\s+)?(?:" + a_subj["presents"]
+                                       + r")\s+(?:(?:the|a|an)\s+)?\Z", regex.REVERSE)),
         not_names=frozenset(a_subj["not_names"]) | frozenset(units.physical_map),
         not_name_suffixes=tuple(a_subj["not_name_suffixes"]),
         fallback_to_first_name=bool(a_subj.get("fallback_to_first_name", True)),

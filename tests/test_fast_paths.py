@@ -282,3 +282,72 @@ def test_a_scanner_finds_what_each_gazetteer_finds_alone(calls):
         half = [(0, len(text) // 2), (len(text) // 2, len(text))]
         assert [(i, x.span()) for i, x in scanner.finditer(names[m], text, places, half)] == \
             [(i, x.span()) for a, b in half for i, x in alone[m].finditer(text, a, b)]
+
+
+def _guarded_patterns() -> dict:
+    """Every pattern of the rules guarded by its literals (pipeline/guarded.py), by where it is."""
+    import dataclasses
+    from collections.abc import Mapping
+    from pipeline.guarded import Guarded
+    found = {}
+
+    def walk(x, path: str) -> None:
+        if isinstance(x, Guarded):
+            found[path] = x
+        elif dataclasses.is_dataclass(x) and not isinstance(x, type):
+            for f in dataclasses.fields(x):
+                walk(getattr(x, f.name), f"{path}.{f.name}")
+        elif isinstance(x, Mapping):
+            for k, v in x.items():
+                walk(v, f"{path}[{k!r}]")
+        elif isinstance(x, tuple):
+            for i, v in enumerate(x):
+                walk(v, f"{path}[{i}]")
+    walk(R, "rules")
+    return found
+
+
+GUARDED = _guarded_patterns()
+# what `regex` matches with an ASCII letter ignoring case, beside the letter itself
+CASE_TWINS = {"s": "ſ", "k": "\u212a", "i": "İ", "S": "ſ", "K": "\u212a", "I": "ı"}
+
+
+def _answers(p, text: str, pos: int, end: int) -> tuple:
+    span = lambda m: None if m is None else (m.span(), m.groups())       # noqa: E731
+    return (span(p.search(text, pos, end)), span(p.match(text, pos, end)), span(p.fullmatch(text, pos, end)),
+            [span(m) for m in p.finditer(text, pos, end)], p.sub("#", text), p.split(text))
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.data())
+def test_guarded_patterns_answer_as_their_patterns(data):
+    """A guarded pattern answers "no match" without running when the text
+    lacks all of the literals it needs; over texts of its own words and
+    literals (in either case, or with a letter that folds to an ASCII one),
+    within any pos and endpos, each method answers as the pattern does."""
+    assert len(GUARDED) >= 60
+    name = data.draw(st.sampled_from(sorted(GUARDED)))
+    g = GUARDED[name]
+    words = sorted(set(regex.findall(r"[A-Za-z@]+", g.pattern)))
+    literals = sorted(set(g.needs or ()) | {lit for _, _, lits in g.starts or () for lit in lits})
+    twin = st.sampled_from(literals).map(lambda n: "".join(CASE_TWINS.get(c, c) for c in n))
+    piece = st.sampled_from(words + literals + [" ", "  ", ", ", "(", ")", "3", "2.5x", "-", "$", "}", "\n"]) \
+        | st.sampled_from(literals).map(str.upper) | twin
+    text = data.draw(st.lists(piece, max_size=12).map("".join))
+    pos, end = sorted(data.draw(st.tuples(st.integers(0, len(text)), st.integers(0, len(text)))))
+    assert _answers(g, text, pos, end) == _answers(g.compiled, text, pos, end), (name, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["}", "$", "}$", "$}", " ", "x", "\\%", "3", "ſ"]), max_size=8).map("".join),
+       st.integers(0, 20), st.integers(0, 20))
+def test_the_latex_closer_is_read_as_its_pattern_reads_it(text, a, b):
+    """Units.latex_end runs latex_wrap only after a character its matches
+    start with (gazetteer.opening_characters); elsewhere it says no LaTeX."""
+    u = R.units
+    assert u.latex_openers
+    pos, end = min(a, len(text)), min(b, len(text))
+    m = u.latex_wrap.match(text, pos, end)
+    assert u.latex_end(text, pos, end) == (m.end() if m else pos)
+    m = u.latex_wrap.match(text, pos)
+    assert u.latex_end(text, pos) == (m.end() if m else pos)

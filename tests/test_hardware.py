@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from pipeline.extract import extract
+from pipeline.find import devices
 from pipeline.find.devices import render, role
 from pipeline.records import Paper
 from pipeline.rules import RESOURCES, default
@@ -63,13 +64,13 @@ def test_product_line_words_are_left_out(written, name):
 ])
 def test_a_template_fills_its_parts(template, groups, name):
     aliases = default().hardware.aliases
-    assert render(template, groups, "Xilinx", aliases) == name
+    assert render(devices.template(template), groups, "Xilinx", aliases) == name
 
 
 @given(st.dictionaries(st.sampled_from(["model", "suffix", "gen"]),
                        st.text(alphabet="AXv0189 -", min_size=0, max_size=6), max_size=3))
 def test_a_template_never_leaves_a_field_or_a_bracket(groups):
-    name = render("Lumo {model=X}[ {suffix}][-{gen|upper}]", groups, None, {})
+    name = render(devices.template("Lumo {model=X}[ {suffix}][-{gen|upper}]"), groups, None, {})
     assert not re.search(r"[{}\[\]]", name) and name == " ".join(name.split()) and name.startswith("Lumo")
 
 

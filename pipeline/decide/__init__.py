@@ -9,10 +9,12 @@ values (normalize.py).
 """
 from __future__ import annotations
 
+import functools
+
 from ..doc import Doc
 from ..records import Claim, Quantity
 from ..rules import Rules
-from . import attributes, normalize
+from . import attributes, hardware, normalize
 from .claims import classify
 
 
@@ -24,6 +26,8 @@ def claims(doc: Doc, rules: Rules, max_mentions: int) -> tuple[list[Claim], list
     problems: list[str] = []
     last_baseline: str | None = None
     last_dataset: str | None = None
+    # the device the abstract states for its work: read once, when a claim first asks
+    stated = functools.cache(lambda: hardware.platform(doc, rules))
     for span in doc.sentences:
         inside = [m for m in doc.quantities if span[0] <= m.start < span[1]]
         named = [(h.start, doc.read[h.start:h.end]) for h in doc.benchmarks if span[0] <= h.start and h.end <= span[1]]
@@ -36,7 +40,7 @@ def claims(doc: Doc, rules: Rules, max_mentions: int) -> tuple[list[Claim], list
             continue
         on_hardware = any(span[0] <= h.char_start < span[1] for h in doc.devices)
         found = classify(doc, span, inside, rules, on_hardware, on_benchmark=bool(named))
-        found = attributes.attach(found, doc, span, rules)
+        found = attributes.attach(found, doc, span, rules, stated)
         found, last_baseline = attributes.carry_baseline(found, last_baseline)
         found, last_dataset = attributes.carry_dataset(found, named, last_dataset)
         out.extend(normalize.claim(c, rules) for c in found)

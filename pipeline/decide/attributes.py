@@ -8,10 +8,12 @@ chain (resources/constructions.toml, stages baseline, subject, dataset).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import functools
+from dataclasses import dataclass, field, replace
+from typing import Callable
 
 from ..doc import Doc, Hit
-from ..records import Claim
+from ..records import Claim, HardwareMention
 from ..rules import Rules
 from . import cues as cue_finding
 from . import hardware
@@ -19,14 +21,29 @@ from . import hardware
 
 @dataclass(frozen=True)
 class Sentence:
-    """A sentence of the reading copy: its text and its start in the abstract."""
+    """A sentence of the reading copy: its text and its start in the
+    abstract; `read`: what has been read at its places (see per_place)."""
     text: str
     start: int
     doc: Doc
     rules: Rules
+    read: dict = field(default_factory=dict, compare=False, repr=False)
 
     def rel(self, pos: int) -> int:
         return pos - self.start
+
+
+def per_place(fn):
+    """`fn(s, ...)` read once per sentence and arguments: what is read at a
+    place of a sentence (the noun phrase after it, whether the word there
+    is a name) is the same for every claim of the sentence that asks."""
+    @functools.wraps(fn)
+    def once(s: Sentence, *args, **kwargs):
+        key = (fn, args, tuple(kwargs.items()))
+        if key not in s.read:
+            s.read[key] = fn(s, *args, **kwargs)
+        return s.read[key]
+    return once
 
 
 def _is_quantity(s: Sentence, rel: int, word: str) -> bool:
@@ -37,6 +54,7 @@ def _is_quantity(s: Sentence, rel: int, word: str) -> bool:
     return any(n.start == at and n.end - at >= need for n in s.doc.numbers)
 
 
+@per_place
 def _noun_phrase(s: Sentence, pos: int, allow_commas: bool = False) -> tuple[str, int, int] | None:
     rules = s.rules
     if w := rules.pattern("with_before_baseline").match(s.text[pos:]):
@@ -59,15 +77,22 @@ def _noun_phrase(s: Sentence, pos: int, allow_commas: bool = False) -> tuple[str
     return np, pos, pos + len(np)
 
 
-def baseline_phrases(s: Sentence) -> list[tuple[int, int]]:
+@per_place
+def _respectively(s: Sentence) -> bool:
+    """The sentence distributes lists over lists ("..., respectively")."""
+    return bool(s.rules.pattern("respectively").search(s.text))
+
+
+@per_place
+def baseline_phrases(s: Sentence) -> tuple[tuple[int, int], ...]:
     """(start, end), in the sentence's offsets, of every phrase that
     introduces a baseline: "compared to", "over" (not "over 90%"), then
     "outperforms", "beats" (the scan's baseline-phrase hits)."""
     end = s.start + len(s.text)
     pure_number = s.rules.pattern("pure_number")
-    return [(h.start - s.start, h.end - s.start) for h in s.doc.phrases
-            if s.start <= h.start and h.end <= end
-            and (h.entry == 1 or not pure_number.match(s.doc.read, h.start, end))]
+    return tuple((h.start - s.start, h.end - s.start) for h in s.doc.phrases
+                 if s.start <= h.start and h.end <= end
+                 and (h.entry == 1 or not pure_number.match(s.doc.read, h.start, end)))
 
 
 def reference_of(s: Sentence, rel_end: int, pattern: str) -> tuple[str, int, int] | None:
@@ -76,8 +101,7 @@ def reference_of(s: Sentence, rel_end: int, pattern: str) -> tuple[str, int, int
     performance" -> GPT-4, "95% of the accuracy of full fine-tuning" -> full
     fine-tuning, "3.2x the throughput of TGI" -> TGI; None when it names
     none ("99% of its original accuracy")."""
-    if (close := s.rules.units.latex_wrap.match(s.text, rel_end)) is not None:
-        rel_end = close.end()                   # "$99\%$ of the accuracy of X"
+    rel_end = s.rules.units.latex_end(s.text, rel_end)      # "$99\%$ of the accuracy of X"
     m = s.rules.pattern(pattern).match(s.text[rel_end:])
     if m is None:
         return None
@@ -131,7 +155,7 @@ def baseline(s: Sentence, rel_start: int, rel_end: int, list_pos: int, list_len:
     # "by 19x, ..., and 3.7x over A and 6.6x over B": each comparison is its own
     # number's, not a claim's of an earlier phrase ("4.5x faster and 8x less
     # compute than A" share it)
-    owned = _owned_phrases(s, phrases)
+    owned = _owned_phrases(s) if after else {}
     after = [p for p in after if p not in owned or owned[p] == rel_start or "," not in s.text[rel_end:owned[p]]]
     # a figure is compared only by a participle after it ("reaches 0.78, surpassing X"),
     # not by a comparison before it ("outperforms X in all tasks, reaching 53.3%")
@@ -146,7 +170,7 @@ def baseline(s: Sentence, rel_start: int, rel_end: int, list_pos: int, list_len:
         chosen_end, how = lead.end(), "baseline.leading_comparison"
     else:
         return None
-    resp = list_len > 1 and rules.pattern("respectively").search(s.text)
+    resp = list_len > 1 and _respectively(s)
     np = _noun_phrase(s, chosen_end, allow_commas=list_len > 1)
     if np is None:
         return None
@@ -176,13 +200,14 @@ def baseline(s: Sentence, rel_start: int, rel_end: int, list_pos: int, list_len:
     return text, a, b, how
 
 
-def _owned_phrases(s: Sentence, phrases: list[tuple[int, int]]) -> dict[tuple[int, int], int]:
+@per_place
+def _owned_phrases(s: Sentence) -> dict[tuple[int, int], int]:
     """The comparisons of a parallel phrase "N over A and M over B": each
     right after a number of its own (context.toml owned_gap), two or more
     in the sentence; phrase -> where its number starts."""
     gap = s.rules.pattern("owned_gap")
     owned = {}
-    for p in phrases:
+    for p in baseline_phrases(s):
         for n in s.doc.numbers:
             a, b = n.start - s.start, n.end - s.start
             if 0 <= a and b <= p[0] and gap.fullmatch(s.text, b, p[0]):
@@ -231,7 +256,8 @@ def _names_of_list(s: Sentence, text: str) -> list[str]:
     return parts if all(member.fullmatch(p) for p in parts) else []
 
 
-def _is_name(token: str, s: Sentence, rel: int) -> bool:
+@per_place
+def _is_name(s: Sentence, rel: int, token: str) -> bool:
     # lower-case words ("high-quality", "fine-tune", "4-bit") are never names;
     # islower() answers most words at once, any() the rest (digits, marks)
     if token.islower() or len(token) < 2 or not any(c.isupper() for c in token):
@@ -239,9 +265,22 @@ def _is_name(token: str, s: Sentence, rel: int) -> bool:
     not_names = s.rules.not_names
     if token in not_names or token.rstrip("s") in not_names:
         return False
-    if s.rules.pattern("numberish").fullmatch(token) or (token[0].isdigit() and _is_quantity(s, rel, token)):
-        return False    # "48GB"
-    return not token.lower().endswith(s.rules.not_name_suffixes)
+    if token.lower().endswith(s.rules.not_name_suffixes) or (token[0].isdigit() and _is_quantity(s, rel, token)):
+        return False
+    return not s.rules.pattern("numberish").fullmatch(token)       # "48GB"
+
+
+@per_place
+def _verb_after(s: Sentence, end: int) -> bool:
+    """A verb of a subject right after a name that ends at `end` ("FireQ (ours) also achieves")."""
+    return bool(s.rules.subject_verb.match(s.text, end))
+
+
+@per_place
+def _gerund_object(s: Sentence) -> int | None:
+    """Where the object of a gerund opening the sentence starts ("By pretraining MoDE, we ...")."""
+    m = s.rules.pattern("by_doing").match(s.text)
+    return m.start("n") if m else None
 
 
 def subject(s: Sentence, rel_start: int, exclude: list[tuple[int, int]]) -> tuple[str, str] | None:
@@ -250,17 +289,15 @@ def subject(s: Sentence, rel_start: int, exclude: list[tuple[int, int]]) -> tupl
     rules = s.rules
     sentence = s.text
     reach = int(rules.window["name_phrase_left"])
-    in_phrase, by_doing = rules.pattern("in_phrase"), rules.pattern("by_doing").match(sentence)
+    in_phrase = rules.pattern("in_phrase")
     first_plain = fallback = None
     # "QuokkaNet (2018), whose test error is 2.65%": the clause's figures are the name's
     whose = [w for w in rules.pattern("whose_clause").finditer(sentence, 0, rel_start)
-             if not any(a <= w.start("name") < b for a, b in exclude) and _is_name(w["name"], s, w.start("name"))]
+             if not any(a <= w.start("name") < b for a, b in exclude) and _is_name(s, w.start("name"), w["name"])]
     if whose:
         return whose[-1]["name"], "subject.whose"
     for m in rules.pattern("name").finditer(sentence, 0, rel_start):
         tok = m["name"]
-        if not _is_name(tok, s, m.start()) or rules.cue_word.fullmatch(tok):
-            continue
         if any(a <= m.start() < b for a, b in exclude):
             continue
         # a hyphen marks a name ("Flash-LLM", "Ladder-residual"), but not in
@@ -269,14 +306,16 @@ def subject(s: Sentence, rel_start: int, exclude: list[tuple[int, int]]) -> tupl
             or ("-" in tok and m.start() > 0)
         if not strong and m.start() > 0 and not tok[0].isupper():
             continue
-        if rules.subject_verb.match(sentence, m.end()):
+        if not _is_name(s, m.start(), tok) or rules.cue_word.fullmatch(tok):
+            continue
+        if _verb_after(s, m.end()):
             return _whole_name(s, m.start(), tok, exclude), "subject.verb"
         if (sentence.endswith("of ", 0, m.start()) or sentence.endswith("our ", 0, m.start())) \
                 and rules.merit_of.search(sentence, max(0, m.start() - reach), m.start()):    # plain test first
             return tok, "subject.merit_of"
         if rules.pattern("figure_of_head").search(sentence[:m.start()]):
             return _whole_name(s, m.start(), tok, exclude, forward=True), "subject.figure_of"
-        if by_doing and by_doing.start("n") == m.start() and fallback is None:
+        if fallback is None and _gerund_object(s) == m.start():
             fallback = tok, "subject.by_doing"
         if fallback is None and rules.pattern("replacing_with").search(sentence[max(0, m.start() - reach):m.start()]):
             fallback = tok, "subject.replacing_with"
@@ -308,7 +347,7 @@ def _whole_name(s: Sentence, start: int, tok: str, exclude: list[tuple[int, int]
         while (m := s.rules.pattern("name").match(text, end + 1)) and text[end:end + 1] == " " \
                 and m["name"][:1].isupper() and not s.rules.pattern("in_phrase").search(m["name"] + " ") \
                 and m["name"] not in ("We", "Our", "The", "This", "It", "These", "Its") \
-                and not any(a <= m.start() < b for a, b in exclude) and not s.rules.subject_verb.match(text, end):
+                and not any(a <= m.start() < b for a, b in exclude) and not _verb_after(s, end):
             name, end = name + " " + m["name"], m.end("name")
     if " " in name and (abbr := s.rules.pattern("abbreviation_after").match(text[end:])):
         return abbr["abbr"]          # "the Environmental Robust Adapter (ERA)" -> ERA
@@ -323,7 +362,7 @@ def respective_dataset(s: Sentence, rel_start: int, rel_end: int, claim: Claim,
     right before them."""
     if claim.list_len < 2:
         return None
-    if not s.rules.pattern("respectively").search(s.text):
+    if not _respectively(s):
         return _parallel_dataset(s, rel_end, claim, datasets)
     after = sorted((a, name, b) for a, b, name in datasets if a >= rel_end)
     if len(after) != claim.list_len:
@@ -394,8 +433,11 @@ def benchmarks_in(doc: Doc, span: tuple[int, int]) -> list[tuple[int, int, str]]
             if span[0] <= h.start and h.end <= span[1]]
 
 
-def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules) -> list[Claim]:
-    """The claims of one sentence with subject, baseline, hardware and dataset."""
+def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules,
+           stated: Callable[[], HardwareMention | None] | None = None) -> list[Claim]:
+    """The claims of one sentence with subject, baseline, hardware and dataset;
+    `stated`: the device the abstract states for its work (hardware.platform),
+    when the caller reads it once for all its sentences."""
     if not claims:
         return claims
     s = Sentence(doc.read[span[0]:span[1]], span[0], doc, rules)
@@ -425,7 +467,7 @@ def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules) -
             b = (*r, "baseline.share_of")
         elif multiple and (r := reference_of(s, re_, "multiple_of")):
             b = (*r, "baseline.multiple_of")
-        elif c.form != "absolute" and not (c.list_len > 1 and rules.pattern("respectively").search(s.text)) \
+        elif c.form != "absolute" and not (c.list_len > 1 and _respectively(s)) \
                 and (r := _name_before_by(s, rs, not_subjects)):
             b = (*r, "baseline.name_before_by")
         else:
@@ -462,7 +504,8 @@ def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules) -
             chain.append(subj[1])
         if owner:
             fields["baseline"] = None
-        on = hardware.of(c, doc, span, compared + ([baseline_span] if baseline_span else []), claims, rules)
+        on = hardware.of(c, doc, span, compared + ([baseline_span] if baseline_span else []), claims, rules,
+                         stated)
         fields["hardware"] = on[0] if on else None
         if on:
             chain.append(on[1])
@@ -478,7 +521,7 @@ def _name_before_by(s: Sentence, rel: int, not_names: list[tuple[int, int]]) -> 
         return None
     start = rel - len(s.text[max(0, rel - int(s.rules.window["left"])):rel]) + m.start("name")
     name = m["name"]
-    if any(a <= start < b for a, b in not_names) or not _is_name(name, s, start):
+    if any(a <= start < b for a, b in not_names) or not _is_name(s, start, name):
         return None
     return name, start, start + len(name)
 
@@ -490,7 +533,7 @@ def _bracket_owner(s: Sentence, rel: int, not_names: list[tuple[int, int]]) -> s
     if m is None:
         return None
     start = rel - len(left) + m.start("name")
-    if any(a <= start < b for a, b in not_names) or not _is_name(m["name"], s, start):
+    if any(a <= start < b for a, b in not_names) or not _is_name(s, start, m["name"]):
         return None
     return m["name"]
 
@@ -506,7 +549,7 @@ def versus_pairs(claims: list[Claim], s: Sentence) -> list[Claim]:
         if not versus.match(gap):
             continue
         m = s.rules.pattern("owner_after").match(s.text[b.char_end - s.start:])
-        if m is None or not _is_name(m["name"], s, b.char_end - s.start + m.start("name")):
+        if m is None or not _is_name(s, b.char_end - s.start + m.start("name"), m["name"]):
             continue
         out[i] = replace(a, baseline=m["name"], rule=a.rule + ">pair.versus")
         out[i + 1] = replace(b, subject=m["name"], baseline=None, rule=b.rule + ">pair.versus")
@@ -577,7 +620,7 @@ def _last_name(s: Sentence, lo: int, hi: int, subject_name: str | None,
         tok = m["name"]
         if tok == subject_name or any(a <= m.start() < b for a, b in not_subjects):
             continue
-        if m.start() > 0 and _is_name(tok, s, m.start()):
+        if m.start() > 0 and _is_name(s, m.start(), tok):
             size = rules.pattern("size_tag").match(s.text, m.end())
             found = tok + (size.group() if size else "")
             if ends_at and s.text[m.end() + (len(size.group()) if size else 0):hi].strip():

@@ -55,8 +55,7 @@ def window(text: str, span: tuple[int, int], group: list[Mention], others: list[
         lo += b[-1].end()
         left = left[b[-1].end():]
     # the right window starts after the LaTeX that closes the quantity ("$99\%$ of the accuracy")
-    if (close := rules.units.latex_wrap.match(text, g_end, hi)) and close.end() > g_end:
-        g_end = close.end()
+    g_end = rules.units.latex_end(text, g_end, hi)
     right = text[g_end:hi]
     if (b := clause_break.search(right)):
         right = right[:b.start()]
@@ -127,6 +126,8 @@ def benchmark_after(doc: Doc, pos: int, end: int, rules: Rules) -> Hit | None:
     """The benchmark a score names right after it ("on HumanEval", "for the
     COCO"), within text[pos:end]: of the benchmarks that start where the
     connecting words end, the first of datasets.csv."""
+    if not any(pos <= h.start and h.end <= end for h in doc.benchmarks):
+        return None         # no benchmark in the window: no words to read
     m = rules.pattern("value_to_dataset").match(doc.read, pos, end)
     if m is None:
         return None

@@ -1,7 +1,7 @@
 """The hardware of a claim: the device it was measured on (claims-spec
 sections 4 and 5, constructions.md K8).
 
-    of(claim, doc, span, exclude, claims, rules) -> (name, construction id) | None
+    of(claim, doc, span, exclude, claims, rules, stated) -> (name, construction id) | None
 
 In the claim's sentence, leaving out the devices its baseline phrase names
 ("4.15x faster than a server CPU baseline": none) and the devices the paper
@@ -34,6 +34,8 @@ device ("p4de.24xlarge instances with A100 GPUs") gives way to the device.
 resolves it).
 """
 from __future__ import annotations
+
+from typing import Callable
 
 from ..doc import Doc
 from ..find.devices import own_work_start, role
@@ -76,9 +78,11 @@ def platform(doc: Doc, rules: Rules) -> HardwareMention | None:
     Cores") is no platform; devices listed together are all candidates."""
     hw = rules.hardware
     text, spans = doc.read, doc.sentences or ((0, len(doc.read)),)
-    own = own_work_start(text, spans, rules)
     records = {d.id: d for d in rules.devices}
     usable = [h for h in doc.devices if _usable(h) and records[h.rule.split(":", 1)[1]].platform]
+    if not usable:
+        return None
+    own = own_work_start(text, spans, rules)
     found = []
     for h in usable:
         if h.char_start < own:
@@ -111,10 +115,12 @@ def _broken(text: str, a: int, b: int, claims: list[Claim], rules: Rules) -> boo
 
 
 def of(claim: Claim, doc: Doc, span: tuple[int, int], exclude: list[tuple[int, int]],
-       claims: list[Claim], rules: Rules) -> tuple[str, str] | None:
+       claims: list[Claim], rules: Rules,
+       stated: Callable[[], HardwareMention | None] | None = None) -> tuple[str, str] | None:
     """The device the claim was measured on, and the construction that found
     it; `exclude`: spans (abstract offsets) of the baseline phrases of the
-    sentence; `claims`: the claims of the sentence."""
+    sentence; `claims`: the claims of the sentence; `stated`: the abstract's
+    platform (see platform), when the caller reads it once for all its claims."""
     hw, text = rules.hardware, doc.read
     in_sentence = [h for h in doc.devices if span[0] <= h.char_start < span[1] and _usable(h)]
     devices = [h for h in in_sentence if not any(a <= h.char_start < b for a, b in exclude)]
@@ -146,7 +152,8 @@ def of(claim: Claim, doc: Doc, span: tuple[int, int], exclude: list[tuple[int, i
             (_one(before[-1], text, span[0], rules) or not _broken(text, before[-1].char_end, claim.char_start,
                                                                   claims, rules)):
         return before[-1].hardware, "hardware.before"
-    if not devices and claim.claim_type in hw.platform_types and (p := platform(doc, rules)) \
+    if not devices and claim.claim_type in hw.platform_types \
+            and (p := stated() if stated is not None else platform(doc, rules)) \
             and p.char_start < claim.char_start:
         return p.hardware, "hardware.platform"
     return None

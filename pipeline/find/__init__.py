@@ -23,11 +23,10 @@ _AROUND_QUANTITIES = ("metrics", "cues", "baseline_phrases")
 
 
 def _hits(layer: str, text: str, places: dict, rules: Rules, spans=None) -> list[Hit]:
-    """A layer's gazetteer hits, each with its entry's record (a Device, a
-    benchmark name, a Metric, a Cue; the match itself for number words and
+    """A layer's gazetteer hits, each with its entry's record (a benchmark
+    name, a Metric, a Cue; the match itself for devices, number words and
     baseline phrases). Hits of an entry come left to right, entries in file order."""
-    values = {"devices": rules.devices, "benchmarks": rules.benchmarks, "metrics": rules.metrics,
-              "cues": rules.cues}.get(layer)
+    values = {"benchmarks": rules.benchmarks, "metrics": rules.metrics, "cues": rules.cues}.get(layer)
     return [Hit(m.start(), m.end(), i, m if values is None else values[i])
             for i, m in rules.scanner.finditer(layer, text, places, spans)]
 

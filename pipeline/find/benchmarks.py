@@ -19,32 +19,44 @@ def find(text: str, known: list[Hit], taken: list[tuple[int, int]], quantities: 
     ends = {m.end for m in quantities}
     out: list[Hit] = []
     for m in b["candidate"].finditer(text):
-        after_score = m["pre"] is not None and m["pre"].strip().lower().startswith("on") \
-            and any(0 <= m.start() - e <= 2 for e in ends)
+        if m["pre"] is None and m["noun"] is None and m["open"] is None:
+            continue        # most runs of capitalised words: no position makes them a benchmark
         bracketed = m["open"] is not None and any(0 <= m.start() - e <= 1 for e in ends)
         if m["pre"] is None and m["noun"] is None and not bracketed:
             continue
-        if b["count_before"].search(text, max(0, m.start("name") - 20), m.start("name")):
-            continue
-        # "On the more challenging USA Computing Olympiad, ...": a frame of the sentence
-        frame = m["pre"] is not None and bool(b["frame_start"].search(text, max(0, m.start() - 3), m.start()))
+        after_score = m["pre"] is not None and m["pre"].strip().lower().startswith("on") \
+            and any(0 <= m.start() - e <= 2 for e in ends)
+        kept = []
         for start, end in _names(text, m.start("name"), m.end("name"), b):
             name = text[start:end]
             words = name.split()
-            strong = any(b["strong"].fullmatch(w) for w in words) \
-                or (frame and start == m.start("name") and bool(b["frame_end"].match(text, end)))
+            # the tests of sets and spans first, the patterns after
+            if name in b["not_names"] or words[0] in b["not_names"] \
+                    or all(w.replace(",", "").replace(".", "").isdigit() for w in words) \
+                    or any(overlaps((start, end), (h.start, h.end)) for h in known) \
+                    or any(overlaps((start, end), t) for t in taken):
+                continue
             if bracketed and not m["pre"] and not m["noun"] and not b["bracketed"].fullmatch(name):
                 continue
-            if not (strong or m["noun"] is not None or after_score or bracketed):
+            if not (m["noun"] is not None or after_score or bracketed or _strong(text, m, start, end, b)):
                 continue
-            if name in b["not_names"] or words[0] in b["not_names"] or b["model"].fullmatch(name) \
-                    or all(w.replace(",", "").replace(".", "").isdigit() for w in words):
+            if b["model"].fullmatch(name) or rules.systems.fullmatch(name):
                 continue
-            if any(overlaps((start, end), (h.start, h.end)) for h in known) \
-                    or any(overlaps((start, end), t) for t in taken) or rules.systems.fullmatch(name):
-                continue
-            out.append(Hit(start, end, OPEN_CLASS, name))
+            kept.append(Hit(start, end, OPEN_CLASS, name))
+        # a count before a name makes it a kind of benchmark, not one ("four ZAPT datasets")
+        if kept and not b["count_before"].search(text, max(0, m.start("name") - 20), m.start("name")):
+            out += kept
     return out + _in_score_slots(text, out, known, taken, quantities, b["score_slot"])
+
+
+def _strong(text: str, m, start: int, end: int, b: dict) -> bool:
+    """A name by the shape of one of its words, or as the frame of its
+    sentence: "On the more challenging USA Computing Olympiad, ..." (the
+    first name of the candidate match `m`, after its preposition)."""
+    return any(b["strong"].fullmatch(w) for w in text[start:end].split()) \
+        or (m["pre"] is not None and start == m.start("name")
+            and bool(b["frame_start"].search(text, max(0, m.start() - 3), m.start()))
+            and bool(b["frame_end"].match(text, end)))
 
 
 def _in_score_slots(text: str, found: list[Hit], known: list[Hit], taken: list[tuple[int, int]],
@@ -53,6 +65,8 @@ def _in_score_slots(text: str, found: list[Hit], known: list[Hit], taken: list[t
     it ("on A and B datasets ... 2.46% for A"): right after a quantity and
     `score_slot`, written as found, not inside another hit."""
     names = {text[h.start:h.end] for h in found}
+    if not names:
+        return []
     spans = [(h.start, h.end) for h in (*found, *known)] + taken
     more: list[Hit] = []
     for m in quantities:

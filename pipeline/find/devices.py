@@ -25,6 +25,7 @@ family, class, proposed, next or anaphora (resources/constructions.toml).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Mapping
 
 import regex
@@ -39,40 +40,78 @@ _OPTIONAL = regex.compile(r"\[([^\[\]]*)\]")
 _ROLE_ORDER = {"family": 0, "class": 1, "proposed": 2}
 
 
-def render(template: str, groups: Mapping[str, str | None], vendor: str | None,
+@dataclass(frozen=True)
+class Field:
+    """A field of a template: {name}, {name|how} (a filter), {name=default}."""
+    name: str
+    how: str | None = None
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class Template:
+    """A canonical name's template read once (resources/devices.toml):
+    `text` as written, and its pieces in order, each a text, a Field or
+    an [optional] part (a tuple of texts and Fields)."""
+    text: str
+    pieces: tuple
+
+    def fields(self) -> list[Field]:
+        """Every field, those of the [optional] parts too."""
+        return [f for p in self.pieces for f in (p if isinstance(p, tuple) else (p,)) if isinstance(f, Field)]
+
+    def required(self) -> set[str]:
+        """The names of the fields outside [optional] parts that have no default."""
+        return {p.name for p in self.pieces if isinstance(p, Field) and p.default is None}
+
+
+def template(text: str) -> Template:
+    """A template read into its pieces.
+
+    >>> template("NVIDIA {model}[ {suffix|alias}]").pieces
+    ('NVIDIA ', Field(name='model', how=None, default=None), (' ', Field(name='suffix', how='alias', default=None)))
+    """
+    def pieces(part: str) -> list:
+        out, last = [], 0
+        for f in _FIELD.finditer(part):
+            out += [part[last:f.start()], Field(f[1], f[2], f[3])]
+            last = f.end()
+        return out + [part[last:]]
+    out, last = [], 0
+    for o in _OPTIONAL.finditer(text):
+        out += pieces(text[last:o.start()]) + [tuple(p for p in pieces(o[1]) if p != "")]
+        last = o.end()
+    return Template(text, tuple(p for p in out + pieces(text[last:]) if p != ""))
+
+
+def render(t: Template, groups: Mapping[str, str | None], vendor: str | None,
            aliases: Mapping[str, str]) -> str:
     """A canonical name from a template and the groups a form matched.
 
-    >>> render("NVIDIA {series=RTX} {model}[ {suffix|alias}]", {"model": "2080", "suffix": "ti"},
+    >>> render(template("NVIDIA {series=RTX} {model}[ {suffix|alias}]"), {"model": "2080", "suffix": "ti"},
     ...        "NVIDIA", {"ti": "Ti"})
     'NVIDIA RTX 2080 Ti'
-    >>> render("{vendor} {fam}[-{num}][ {part|upper}]", {"fam": "Virtex", "num": "7", "part": "690t"}, "Xilinx", {})
+    >>> render(template("{vendor} {fam}[-{num}][ {part|upper}]"), {"fam": "Virtex", "num": "7", "part": "690t"},
+    ...        "Xilinx", {})
     'Xilinx Virtex-7 690T'
     """
-    def value(f: regex.Match) -> str | None:
-        name, how, default = f[1], f[2], f[3]
-        if name == "vendor":
+    def value(f: Field) -> str | None:
+        if f.name == "vendor":
             v = vendor
         else:
-            v = groups.get(name)
+            v = groups.get(f.name)
             v = " ".join(v.split()) if v else None
         if not v:
-            return default
-        if how == "alias":
+            return f.default
+        if f.how == "alias":
             return aliases.get(v.casefold(), v)
-        return getattr(v, how)() if how else v
+        return getattr(v, f.how)() if f.how else v
 
-    def fill(part: str, optional: bool) -> str:
-        values = [(f, value(f)) for f in _FIELD.finditer(part)]
-        if optional and any(v is None for _, v in values):
-            return ""
-        out, last = [], 0
-        for f, v in values:
-            out += [part[last:f.start()], v or ""]
-            last = f.end()
-        return "".join(out) + part[last:]
-
-    name = fill(_OPTIONAL.sub(lambda o: fill(o[1], True), template), False)
+    def optional(part: tuple) -> str:
+        values = [value(p) if isinstance(p, Field) else p for p in part]
+        return "" if any(v is None for v in values) else "".join(values)
+    name = "".join(optional(p) if isinstance(p, tuple) else (value(p) or "") if isinstance(p, Field) else p
+                   for p in t.pieces)
     return " ".join(name.split())
 
 
@@ -133,17 +172,14 @@ class _Found:
         self.name = self.vendor = self.kind = None
 
 
-def _hits(text: str, hits: list[Hit], rules: Rules) -> list[_Found]:
-    """The scan's hits with their groups (the entry matched again where it
-    matched), overlaps resolved: the longest leftmost, a family before a
-    class before a proposed name."""
-    entries = rules.scanner.gazetteers["devices"].entries
+def _hits(hits: list[Hit], rules: Rules) -> list[_Found]:
+    """The scan's hits (each with its match) with their records and groups,
+    overlaps resolved: the longest leftmost, a family before a class before
+    a proposed name."""
     found = []
     for h in hits:
-        d: Device = h.value
-        m = entries[h.entry].pattern.match(text, h.start)
-        if m is None:
-            continue
+        d: Device = rules.devices[h.entry]
+        m = h.value
         start, end = m.span("name") if "name" in m.re.groupindex and m.start("name") >= 0 else m.span()
         level = d.role if d.role != "family" else \
             ("family" if d.specific and not m.groupdict().get(d.specific) else "model")
@@ -261,10 +297,11 @@ def find(paper_id: str, text: str, hits: list[Hit], rules: Rules,
     [('NVIDIA H800', 2048), ('Google TPU v6e', None)]
     """
     spans = spans or [(0, len(text))]
-    found = _next_members(text, _hits(text, hits, rules), rules)
+    found = _next_members(text, _hits(hits, rules), rules)
     for f in found:
         _name(f, text, rules)
-    own = own_work_start(text, spans, rules)
+    # only a class or a bare family can be background (_background)
+    own = own_work_start(text, spans, rules) if any(f.how in ("class", "family") for f in found) else 0
     own_kinds = {f.kind for f in found if f.start >= own and f.device.role != "proposed"}
     found = [f for f in found
              if not _background(f, text, own, spans, bool(own_kinds) and f.kind not in own_kinds, rules)]

@@ -52,7 +52,7 @@ class _Unit:
 def _read_unit(u: Units, text: str, pos: int) -> _Unit | None:
     """The unit written at `pos` (after at most one space), if any."""
     sp = u.space.match(text, pos).end()
-    latex = u.latex_wrap.match(text, pos).end()
+    latex = u.latex_end(text, pos)
     if m := u.points.match(text, sp):
         return _Unit(m.end(), "points", "points", m.end())
     for start in dict.fromkeys((pos, latex, sp)):
@@ -361,8 +361,8 @@ def _link_lists(u: Units, text: str, found: list[Mention]) -> list[Mention]:
     list_id = 0
     for i, m in enumerate(found):
         prev = found[i - 1] if i else None
-        if prev and u.list_gap.match(text[prev.end:m.start]) and "\n" not in text[prev.end:m.start] \
-                and (prev.kind == m.kind or prev.kind == "bare" or m.kind == "bare"):
+        if prev and (prev.kind == m.kind or prev.kind == "bare" or m.kind == "bare") \
+                and "\n" not in text[prev.end:m.start] and u.list_gap.match(text[prev.end:m.start]):
             ids.append(ids[-1])
             poss.append(poss[-1] + 1)
         else:
