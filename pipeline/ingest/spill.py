@@ -1,0 +1,81 @@
+"""The input records of one build, read once and kept in a temporary Arrow
+IPC stream (LZ4-compressed) in the build's scratch folder.
+
+The build must know every source file of a paper before it writes the
+paper's row (the same paper in several dumps is one row listing them all),
+and how many papers there are to plan its batches. It used to read the
+input twice for that; a pipe or `<(zcat x.gz)` cannot be read twice. Now
+the one pass over the input writes every record here while it counts the
+papers, and the batches are read back from this file: the input is parsed
+once, memory holds one chunk of records, and the rows come out exactly as
+the two passes gave them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pyarrow as pa
+
+from ..records import Problem, RawPaper
+
+SCHEMA = pa.schema([
+    ("source", pa.string()), ("line", pa.int64()), ("title", pa.string()), ("abstract", pa.string()),
+    ("published", pa.date32()), ("published_text", pa.string()), ("n_authors", pa.int32()),
+    ("external_id", pa.string()), ("table", pa.string()), ("reason", pa.string()), ("raw", pa.string()),
+])
+_PAPER = ("source", "line", "title", "abstract", "published", "published_text", "n_authors", "external_id")
+_PROBLEM = ("source", "line", "table", "reason", "raw")
+_CHUNK_RECORDS = 4096
+_CHUNK_CHARS = 16_000_000
+
+
+class SpillWriter:
+    """Records appended in input order, written in chunks of bounded size."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._writer = pa.ipc.new_stream(str(self.path), SCHEMA,
+                                         options=pa.ipc.IpcWriteOptions(compression="lz4"))
+        self._columns: dict[str, list] = {name: [] for name in SCHEMA.names}
+        self._chars = 0
+
+    def add(self, rec: RawPaper | Problem) -> None:
+        cols = self._columns
+        if isinstance(rec, Problem):
+            for name in _PAPER[2:]:
+                cols[name].append(None)
+            for name in _PROBLEM:
+                cols[name].append(getattr(rec, name))
+            self._chars += len(rec.raw)
+        else:
+            for name in _PAPER:
+                cols[name].append(getattr(rec, name))
+            for name in _PROBLEM[2:]:
+                cols[name].append(None)
+            self._chars += len(rec.abstract) + len(rec.title)
+        if len(cols["source"]) >= _CHUNK_RECORDS or self._chars >= _CHUNK_CHARS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._columns["source"]:
+            self._writer.write_batch(pa.record_batch(
+                [pa.array(self._columns[f.name], f.type) for f in SCHEMA], schema=SCHEMA))
+        self._columns = {name: [] for name in SCHEMA.names}
+        self._chars = 0
+
+    def close(self) -> None:
+        self._flush()
+        self._writer.close()
+
+
+def read(path: Path) -> Iterator[RawPaper | Problem]:
+    """The records of a spill file, in the order they were added."""
+    with pa.ipc.open_stream(str(path)) as reader:
+        for batch in reader:
+            cols = batch.to_pydict()
+            for i, reason in enumerate(cols["reason"]):
+                if reason is None:
+                    yield RawPaper(**{name: cols[name][i] for name in _PAPER})
+                else:
+                    yield Problem(**{name: cols[name][i] for name in _PROBLEM})
