@@ -24,6 +24,7 @@ import contextlib
 import datetime as dt
 import gc
 import math
+import multiprocessing
 import os
 import signal
 import sys
@@ -48,7 +49,7 @@ from .identity import paper_id
 from .ingest import discover, read_file, spill
 from .ingest.dates import year_of
 from .records import Paper, Problem, RawPaper
-from .schemas import TABLES, to_arrow_fitting
+from .schemas import TABLES, to_arrow, to_arrow_fitting
 
 STAGES = ("extract", "validate")
 DATA_DOCS_SAMPLE = 20_000
@@ -190,16 +191,15 @@ def process_batch(batch: Batch) -> BatchResult:
         for k, v in outcome.warnings.items():
             warnings[k] = warnings.get(k, 0) + v
     rows["comparisons"] = compare.comparisons(rows["claims"])   # of validated claims only
+    tables["comparisons"], unfit = to_arrow_fitting("comparisons", rows["comparisons"])
+    rows["rejected"].extend(validation.rejected_row("comparisons", rows["comparisons"][i], why)
+                            for i, why in unfit)
     rejected_by_table = dict(collections.Counter(r["table"] for r in rows["rejected"]))
     rows["rejected"] = _in_input_order(batch, rows["rejected"], extraction_problems)
     problems = len(batch.problems) + len(extraction_problems)
-    for t in TABLES:
+    for t in TABLES:        # the rejected rows (text), and every table of a batch of problems only
         if tables.get(t) is None:
-            tables[t], unfit = to_arrow_fitting(t, rows[t])
-            if unfit:       # a row the declared types cannot hold: never the batch
-                extra = [_unfit_row(t, rows[t][i], reason) for i, reason in unfit]
-                tables["rejected"] = pa.concat_tables([tables.get("rejected") or to_arrow_fitting(
-                    "rejected", [])[0], to_arrow_fitting("rejected", extra)[0]])
+            tables[t] = to_arrow(t, rows[t])
     t2 = time.perf_counter()
     return BatchResult(tables, extracted, {"extract": t1 - t0, "validate": t2 - t1}, warnings,
                        rejected_by_table, problems, failed)
@@ -218,17 +218,14 @@ def _failed_extraction(p: Paper, e: Exception) -> dict:
             "reason": f"extraction failed ({detail[:300]}); the paper is kept, with no claims"}
 
 
-def _unfit_row(table: str, row: dict, reason: str) -> dict:
-    return {"table": table, "source": None, "line": None, "paper_id": row.get("paper_id"),
-            "reason": reason, "row": validation.as_text(row)[:REJECTED_RAW_CHARS]}
-
-
 def _in_input_order(batch: Batch, failed: list[dict], extraction_problems: list[dict]) -> list[dict]:
     """The batch's rejected rows in the order of the input: an input problem
     where it was met, then for each paper its rows that failed validation
     (table by table, in row order) and its extraction problems. Batches are
     consecutive pieces of the input, so the rejected table comes out the
     same whatever the batch size, and so whatever the number of workers."""
+    if not failed and not extraction_problems:
+        return batch.problems               # in input order already
     at = {p.paper_id: i for i, p in enumerate(batch.papers)}
     end = len(batch.papers)
     tables = {t: n for n, t in enumerate(validation.VALIDATED, 1)}
@@ -407,19 +404,28 @@ def ordered_map(fn: Callable, items: Iterable, pool: ProcessPoolExecutor | None,
         raise WorkerError(str(e) or "the pool broke") from e
 
 
-def _worker_start(parent: int, lock_fd: int | None) -> None:
+def _worker_start(parent: int, lock: tuple[int, int, int] | None) -> None:
     """Pool initializer: the worker ends when the build that started it is
     gone (killed) instead of running on as an orphan; it leaves signals to
-    the build (which stops it) and does not hold the output folder's lock."""
+    the build (which stops it) and, when forked, closes its copy of the
+    output folder's lock (`lock`: its fd, device and inode; a worker that was
+    not forked has no such fd, and the number may be another file's)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if lock_fd is not None:
+    if lock is not None:
+        fd, dev, ino = lock
         with contextlib.suppress(OSError):
-            os.close(lock_fd)
+            st = os.fstat(fd)
+            if (st.st_dev, st.st_ino) == (dev, ino):
+                os.close(fd)
 
     def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
+        build_process = multiprocessing.parent_process()    # whichever way the worker was started
+        if build_process is not None:
+            build_process.join()
+        else:
+            while os.getppid() == parent:
+                time.sleep(0.5)
         os._exit(1)
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
@@ -431,7 +437,9 @@ def local_runner(workers: int, gen: write.Generation) -> Iterator[Callable[[Call
     if workers <= 1:
         yield lambda fn, items: map(fn, items)
         return
-    pool = ProcessPoolExecutor(workers, initializer=_worker_start, initargs=(os.getpid(), gen.lock_fd))
+    st = os.fstat(gen.lock_fd)
+    pool = ProcessPoolExecutor(workers, initializer=_worker_start,
+                               initargs=(os.getpid(), (gen.lock_fd, st.st_dev, st.st_ino)))
     try:
         yield lambda fn, items: ordered_map(fn, items, pool, window=2 * workers)
     except BaseException:

@@ -12,6 +12,7 @@ generation stays.
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 from pathlib import Path
 
@@ -30,13 +31,28 @@ def write(folder: Path, scratch: Path | None = None) -> Path:
     scratch = Path(scratch or folder)
     try:
         return _write(folder, scratch, DUCKDB_MEMORY_LIMIT)
-    except (duckdb.OutOfMemoryException, duckdb.TransactionException, duckdb.FatalException) as e:
-        if "memory" not in str(e).lower() and "pin block" not in str(e).lower():
-            raise OutputError(NAME, f"DuckDB could not write it ({_first_line(e)})") from e
+    except duckdb.Error as e:
+        text = str(e).lower()
+        if "memory" not in text and "pin block" not in text:
+            raise _error(e) from e
     try:
         return _write(folder, scratch, None)
     except duckdb.Error as e:
-        raise OutputError(NAME, f"DuckDB could not write it ({_first_line(e)})") from e
+        raise _error(e) from e
+
+
+_FILESYSTEM = ((errno.ENOSPC, "no space left"), (errno.EFBIG, "file too large"), (errno.EDQUOT, "quota"),
+               (errno.EACCES, "permission denied"), (errno.EROFS, "read-only file system"))
+
+
+def _error(e: Exception) -> Exception:
+    """A DuckDB error as ours: an error of the output filesystem (a full disk)
+    as the OSError it is, which write.py words for the user; else OutputError."""
+    text = str(e).lower()
+    for code, words in _FILESYSTEM:
+        if words in text:
+            return OSError(code, f"{os.strerror(code)} (DuckDB: {_first_line(e)})")
+    return OutputError(NAME, f"DuckDB could not write it ({_first_line(e)})")
 
 
 def _first_line(e: Exception) -> str:
@@ -58,21 +74,7 @@ def _write(folder: Path, scratch: Path, memory_limit: str | None) -> Path:
         con.execute("create table metrics as select * from read_csv(?, comment = '#', header = true)",
                     [str(RESOURCES / "metrics.csv")])
         con.execute((SCHEMAS / "views.sql").read_text())
-    except duckdb.IOException as e:
-        raise OSError(_errno_of(e), f"DuckDB: {_first_line(e)}") from e
     finally:
         con.close()
         shutil.rmtree(temp, ignore_errors=True)
     return target
-
-
-def _errno_of(e: Exception) -> int:
-    """The errno a DuckDB I/O error stands for, so a full disk reads as one."""
-    text = str(e).lower()
-    if "no space" in text:
-        return errno.ENOSPC
-    if "too large" in text:
-        return errno.EFBIG
-    if "permission" in text:
-        return errno.EACCES
-    return errno.EIO

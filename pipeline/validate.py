@@ -21,7 +21,9 @@ run as code.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
+import errno
 import functools
 import html
 import json
@@ -194,6 +196,12 @@ def as_text(row: dict) -> str:
     return json.dumps(row, default=str, ensure_ascii=False)
 
 
+def rejected_row(table: str, row: dict, reason: str) -> dict:
+    """The rejected.parquet row of a `table` row that failed: kept as text."""
+    return {"table": table, "source": None, "line": None, "paper_id": row.get("paper_id"),
+            "reason": reason, "row": as_text(row)}
+
+
 def validate(table: str, rows: list[dict], abstracts: dict[str, str]) -> Outcome:
     """Good rows (as dicts and as an Arrow table), and rejected rows each with
     every failed expectation named.
@@ -206,8 +214,7 @@ def validate(table: str, rows: list[dict], abstracts: dict[str, str]) -> Outcome
     if table not in VALIDATED:
         return Outcome(rows)
     arrow, unfit = to_arrow_fitting(table, rows)
-    unfit_rows = [{"table": table, "source": None, "line": None, "paper_id": rows[i].get("paper_id"),
-                   "reason": reason, "row": as_text(rows[i])} for i, reason in unfit]
+    unfit_rows = [rejected_row(table, rows[i], reason) for i, reason in unfit]
     if unfit:
         bad = {i for i, _ in unfit}
         rows = [r for i, r in enumerate(rows) if i not in bad]
@@ -240,9 +247,7 @@ def validate(table: str, rows: list[dict], abstracts: dict[str, str]) -> Outcome
     good, rejected = [], unfit_rows
     for i, row in enumerate(rows):
         if i in reasons:
-            rejected.append({"table": table, "source": None, "line": None,
-                             "paper_id": row.get("paper_id"), "reason": "; ".join(reasons[i]),
-                             "row": as_text(row)})
+            rejected.append(rejected_row(table, row, "; ".join(reasons[i])))
         else:
             good.append(row)
     keep = pa.array([i not in reasons for i in range(len(rows))])
@@ -320,10 +325,41 @@ def data_docs(folder: Path, failed: dict[str, list[pa.Table]] | None = None, sam
             name=table, validation_definitions=[vd],
             actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["paper-claims"])],
             result_format={"result_format": "SUMMARY"}))
-        run = cp.run(batch_parameters={"dataframe": _escaped(df)})
+        with _raising_gx_errors():
+            run = cp.run(batch_parameters={"dataframe": _escaped(df)})
         results[table] = (next(iter(run.run_results.values())), len(sample), sum(t.num_rows for t in bad))
     _make_static(site_dir, results)
     return site_dir / "index.html"
+
+
+class _Errors(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _raising_gx_errors():
+    """great-expectations logs an error of rendering or writing the docs (a
+    full disk among them) with its traceback, and goes on: here the error
+    is raised instead, as an OSError when it is one, and nothing is printed."""
+    logger = logging.getLogger("great_expectations")
+    handler, propagate = _Errors(), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+    if handler.messages:
+        if m := re.search(r"\[Errno (\d+)\] ([^\n'\"]+)", handler.messages[0]):
+            raise OSError(int(m[1]), m[2].strip())
+        raise OSError(errno.EIO, "great-expectations could not write the data docs: "
+                                 + handler.messages[0].strip().splitlines()[0][:200])
 
 
 def _escaped(df: pd.DataFrame) -> pd.DataFrame:
@@ -367,11 +403,13 @@ def _make_static(site_dir: Path, results: dict) -> None:
     for table, (res, sampled, failed) in results.items():
         stats = res.statistics
         pages = sorted((site_dir / "validations" / table).rglob("*.html"))
-        page = pages[0].relative_to(site_dir).as_posix() if pages else None
+        if not pages:       # great-expectations logs some write errors instead of raising them
+            raise OSError(errno.EIO, f"great-expectations wrote no page for {table}")
+        page = pages[0].relative_to(site_dir).as_posix()
         status = ("<span class=ok>passed</span>" if res.success else
                   f"<span class=failed>{stats['unsuccessful_expectations']} of {stats['evaluated_expectations']} "
                   f"expectations failed</span>")
-        link = f'<a href="{html.escape(page, quote=True)}">{html.escape(table)}</a>' if page else html.escape(table)
+        link = f'<a href="{html.escape(page, quote=True)}">{html.escape(table)}</a>'
         rows.append(f"<tr><td>{link}</td><td>{status}</td><td>{sampled:,}</td><td>{failed:,}</td>"
                     f'<td><a href="expectations/{html.escape(table)}.html">suite</a></td></tr>')
     body = (f"<h1>{DOCS_TITLE}</h1><p>Each table's expectations (schemas/expectations/&lt;table&gt;.toml) "

@@ -139,10 +139,14 @@ def transaction(out_dir: Path) -> Iterator[Generation]:
             try:
                 with _output_errors(out_dir):
                     yield gen
+                    if phase.signal:        # raised, but caught and logged by a library
+                        raise BuildInterrupted(phase.signal)
                     _seal(gen)
-            except BaseException:
+            except BaseException as e:
                 phase.working = False
                 shutil.rmtree(gen.path, ignore_errors=True)
+                if phase.signal and not isinstance(e, BuildInterrupted):
+                    raise BuildInterrupted(phase.signal) from e     # the error the signal caused
                 raise
             phase.working = False
             with _output_errors(out_dir):
@@ -195,9 +199,16 @@ def _output_errors(out_dir: Path) -> Iterator[None]:
     try:
         yield
     except OSError as e:
-        if getattr(e, "errno", None) in _OUTPUT_ERRNOS or "No space left" in str(e):
-            raise OutputError(out_dir, f"cannot write the build ({e.strerror or e})".replace("\n", " ")) from e
-        raise
+        code = getattr(e, "errno", None)
+        if code not in _OUTPUT_ERRNOS:     # pyarrow names the cause in its message only
+            code = next((c for c in _OUTPUT_ERRNOS if os.strerror(c) in str(e)), None)
+        if code is None:
+            raise
+        cause = os.strerror(code).lower()
+        detail = e.strerror if getattr(e, "errno", None) == code else None
+        if detail and os.strerror(code) not in detail:
+            cause += f" ({detail})"
+        raise OutputError(out_dir, f"cannot write the build: {cause}") from e
 
 
 def remove_stale(out_dir: Path) -> None:

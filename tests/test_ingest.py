@@ -129,10 +129,12 @@ def test_csv_of_any_common_separator(tmp_path, sep):
 def test_json_array_elements_are_records_each(tmp_path):
     p = tmp_path / "a.json"
     p.write_text('[\n  {"title": "One", "abstract": "It is 2x faster.", "year": 2021},\n  5, "text",\n'
-                 '  {"title": ["x"], "abstract": "y"}, {"title": "Two", "abstract": "It cuts [40%] {of} \\"memory\\"."}\n]\n')
+                 '  {"title": ["x"], "abstract": "y"},\n'
+                 '  {"title": "Two", "abstract": "It cuts [40%] {of} \\"memory\\"."}\n]\n')
     titles, reasons = outcome(p)
     assert titles == ["One", "Two"]
-    assert reasons == ["expected a JSON object with title and abstract"] * 2 + ["title: expected text, found a JSON array"]
+    assert reasons == ["expected a JSON object with title and abstract"] * 2 + [
+        "title: expected text, found a JSON array"]
 
 
 @settings(max_examples=60, deadline=None)

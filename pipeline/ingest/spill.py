@@ -25,7 +25,7 @@ SCHEMA = pa.schema([
     ("external_id", pa.string()), ("table", pa.string()), ("reason", pa.string()), ("raw", pa.string()),
 ])
 _PAPER = ("source", "line", "title", "abstract", "published", "published_text", "n_authors", "external_id")
-_PROBLEM = ("source", "line", "table", "reason", "raw")
+_PROBLEM = ("source", "line", "table", "reason", "raw")     # SpillWriter.add writes them in SCHEMA's order
 _CHUNK_RECORDS = 4096
 _CHUNK_CHARS = 16_000_000
 
@@ -37,32 +37,27 @@ class SpillWriter:
         self.path = Path(path)
         self._writer = pa.ipc.new_stream(str(self.path), SCHEMA,
                                          options=pa.ipc.IpcWriteOptions(compression="lz4"))
-        self._columns: dict[str, list] = {name: [] for name in SCHEMA.names}
+        self._rows: list[tuple] = []
         self._chars = 0
 
     def add(self, rec: RawPaper | Problem) -> None:
-        cols = self._columns
         if isinstance(rec, Problem):
-            for name in _PAPER[2:]:
-                cols[name].append(None)
-            for name in _PROBLEM:
-                cols[name].append(getattr(rec, name))
+            self._rows.append((rec.source, rec.line, None, None, None, None, None, None,
+                               rec.table, rec.reason, rec.raw))
             self._chars += len(rec.raw)
         else:
-            for name in _PAPER:
-                cols[name].append(getattr(rec, name))
-            for name in _PROBLEM[2:]:
-                cols[name].append(None)
+            self._rows.append((rec.source, rec.line, rec.title, rec.abstract, rec.published, rec.published_text,
+                               rec.n_authors, rec.external_id, None, None, None))
             self._chars += len(rec.abstract) + len(rec.title)
-        if len(cols["source"]) >= _CHUNK_RECORDS or self._chars >= _CHUNK_CHARS:
+        if len(self._rows) >= _CHUNK_RECORDS or self._chars >= _CHUNK_CHARS:
             self._flush()
 
     def _flush(self) -> None:
-        if self._columns["source"]:
+        if self._rows:
+            columns = zip(*self._rows)
             self._writer.write_batch(pa.record_batch(
-                [pa.array(self._columns[f.name], f.type) for f in SCHEMA], schema=SCHEMA))
-        self._columns = {name: [] for name in SCHEMA.names}
-        self._chars = 0
+                [pa.array(col, f.type) for col, f in zip(columns, SCHEMA)], schema=SCHEMA))
+        self._rows, self._chars = [], 0
 
     def close(self) -> None:
         self._flush()
