@@ -315,3 +315,23 @@ def test_listing_title_alone_between_entries_is_rejected_and_the_rest_paired():
         ("RawPaper", "One"), ("Problem", "a title with no abstract after it"), ("RawPaper", "Two"),
         ("RawPaper", "Three")]
     assert recs[2].abstract == "Its abstract too.\n\nShort last paragraph"
+
+
+def test_the_spill_file_gives_back_every_record_as_it_was(tmp_path):
+    """The one pass over the input keeps its records in a scratch Arrow file
+    (ingest/spill.py), read back by position: it must hold every field of
+    RawPaper and Problem, in their order."""
+    import dataclasses
+    import datetime as dt
+
+    from pipeline.ingest import spill
+    recs = [RawPaper("a.txt", 3, "T", "A b.", dt.date(2024, 3, 17), "Mar 17", 2, "x1"),
+            Problem("a.txt", None, "papers", "why", "raw text"),
+            RawPaper("b.jsonl", 1, "U", "C.", None, None, None, None)] * 3000
+    writer = spill.SpillWriter(tmp_path / "s")
+    for r in recs:
+        writer.add(r)
+    writer.close()
+    assert list(spill.read(tmp_path / "s")) == recs
+    assert [f.name for f in dataclasses.fields(RawPaper)] == spill.SCHEMA.names[:8]
+    assert [f.name for f in dataclasses.fields(Problem)] == spill.SCHEMA.names[:2] + spill.SCHEMA.names[8:]

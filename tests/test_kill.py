@@ -38,8 +38,9 @@ from .conftest import FIXTURES, out_folder_is_clean
 CORPUS = [FIXTURES / "corpus.jsonl", FIXTURES / "listing_authors.txt", FIXTURES / "corpus.csv"]
 
 
-def _argv(out: Path) -> list[str]:
-    return ["build", *map(str, CORPUS), "--out", str(out), "--no-progress", "--batch-size", "1"]
+def _argv(out: Path, workers: int) -> list[str]:
+    return ["build", *map(str, CORPUS), "--out", str(out), "--no-progress", "--batch-size", "1",
+            "--workers", str(workers)]
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +49,9 @@ def builds():
     return kill_helpers.context()
 
 
-def _start(ctx, out: Path, log: Path, file_size_limit=None):
+def _start(ctx, out: Path, log: Path, file_size_limit=None, workers=1):
     from . import kill_helpers
-    p = ctx.Process(target=_logged, args=(kill_helpers.run_cli, _argv(out), str(log), file_size_limit))
+    p = ctx.Process(target=_logged, args=(kill_helpers.run_cli, _argv(out, workers), str(log), file_size_limit))
     p.start()
     return p
 
@@ -102,13 +103,39 @@ def _reference(ctx, out: Path, log: Path) -> tuple[dict, float]:
     return consistent(out), time.monotonic() - t
 
 
-def _kill_round(ctx, out: Path, log: Path, sig, delay: float, expected: dict) -> int:
-    """One build, `sig` after `delay` seconds (if it still runs): OUT stays consistent."""
-    p = _start(ctx, out, log)
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _gone(pids: list[int], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not [p for p in pids if Path(f"/proc/{p}").exists() and "Z" not in _state(p)]:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "X"
+
+
+def _kill_round(ctx, out: Path, log: Path, sig, delay: float, expected: dict, workers: int = 1) -> int:
+    """One build, `sig` after `delay` seconds (if it still runs): OUT stays
+    consistent, and its worker processes end with it."""
+    p = _start(ctx, out, log, workers=workers)
     time.sleep(delay)
+    workers_seen = _children(p.pid)
     if p.is_alive():
         os.kill(p.pid, sig)
     code = _finish(p)
+    assert _gone(workers_seen, 10), "worker processes outlived the build"
     text = log.read_text()
     assert "Traceback" not in text, (delay, text)
     assert consistent(out) == expected, delay
@@ -206,8 +233,8 @@ def test_a_killed_a_terminated_and_a_full_disk_build(builds, tmp_path):
     try:
         expected, seconds = _reference(builds, out, log)
         rng = random.Random()
-        for sig in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT):
-            _kill_round(builds, out, log, sig, rng.uniform(0.0, seconds), expected)
+        for sig in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT):     # with a pool of two workers
+            _kill_round(builds, out, log, sig, rng.uniform(0.0, seconds), expected, workers=2)
         assert _disk_round(builds, disk, out, log, _generation_bytes(out) // 2, expected) == 1
         assert _finish(_start(builds, out, log)) == 0
         assert consistent(out) == expected

@@ -32,6 +32,7 @@ from .. import resources
 from ..config import LISTING_TITLE_MAX_CHARS, MAX_NUMBER_DIGITS, MAX_RECORD_BYTES, REJECTED_RAW_CHARS
 from ..records import Problem, RawPaper
 from .dates import listing_date
+from .lines import RecordTooLong
 
 INT32_MAX = 2**31 - 1
 
@@ -69,7 +70,6 @@ class _Block:
 def _blocks(lines: Iterable[str]) -> Iterator[_Block]:
     """Runs of non-blank lines. A run longer than MAX_RECORD_BYTES keeps no
     lines (it is reported, not read)."""
-    from . import RecordTooLong
     block: _Block | None = None
     it, i = iter(lines), 0
     while True:

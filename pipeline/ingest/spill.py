@@ -24,8 +24,8 @@ SCHEMA = pa.schema([
     ("published", pa.date32()), ("published_text", pa.string()), ("n_authors", pa.int32()),
     ("external_id", pa.string()), ("table", pa.string()), ("reason", pa.string()), ("raw", pa.string()),
 ])
-_PAPER = ("source", "line", "title", "abstract", "published", "published_text", "n_authors", "external_id")
-_PROBLEM = ("source", "line", "table", "reason", "raw")     # SpillWriter.add writes them in SCHEMA's order
+# SCHEMA holds RawPaper's fields in its order, then Problem's own (table, reason, raw):
+# SpillWriter.add writes rows in that order, read() takes them back by position
 _CHUNK_RECORDS = 4096
 _CHUNK_CHARS = 16_000_000
 
@@ -69,8 +69,8 @@ def read(path: Path) -> Iterator[RawPaper | Problem]:
     with pa.ipc.open_stream(str(path)) as reader:
         for batch in reader:
             cols = batch.to_pydict()
-            for i, reason in enumerate(cols["reason"]):
-                if reason is None:
-                    yield RawPaper(**{name: cols[name][i] for name in _PAPER})
+            for row in zip(*(cols[name] for name in SCHEMA.names)):
+                if row[9] is None:                  # no reason: a paper
+                    yield RawPaper(*row[:8])
                 else:
-                    yield Problem(**{name: cols[name][i] for name in _PROBLEM})
+                    yield Problem(row[0], row[1], *row[8:])

@@ -25,6 +25,7 @@ from ..config import MAX_NUMBER_DIGITS, MAX_RECORD_BYTES, REJECTED_RAW_CHARS
 from ..errors import InputError, MissingColumnError
 from ..records import Problem, RawPaper
 from . import dates
+from .lines import RecordTooLong
 
 _WS = re.compile(r"\s+")
 TITLE_KEYS = ("title",)
@@ -173,7 +174,6 @@ def _object(text: str, source: str, line: int) -> RawPaper | Problem:
 
 def _each_line(lines) -> Iterator[tuple[int, str | Problem]]:
     """(line number, line) of a LineReader, or a Problem for a line too long."""
-    from . import RecordTooLong
     while True:
         try:
             line = next(lines)
@@ -340,7 +340,6 @@ def _delimiter(header: str) -> str | None:
 def parse_csv(lines, source: str) -> Iterator[RawPaper | Problem]:
     """CSV (or ;, tab or | separated) with a header naming title and
     abstract columns; a record too long or malformed is one Problem."""
-    from . import RecordTooLong
     if isinstance(lines, str):
         lines = iter(lines.splitlines(keepends=True))
     try:
