@@ -335,3 +335,21 @@ def test_the_spill_file_gives_back_every_record_as_it_was(tmp_path):
     assert list(spill.read(tmp_path / "s")) == recs
     assert [f.name for f in dataclasses.fields(RawPaper)] == spill.SCHEMA.names[:8]
     assert [f.name for f in dataclasses.fields(Problem)] == spill.SCHEMA.names[:2] + spill.SCHEMA.names[8:]
+
+
+_words = st.text(st.sampled_from("abcdefgh XYZ-:0123456789"), min_size=1, max_size=60).map(str.strip).filter(bool)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(_words.filter(lambda t: not t.endswith(".")),
+                          st.lists(_words.map(lambda t: t + "."), min_size=1, max_size=3),
+                          st.booleans()), min_size=1, max_size=6))
+def test_listing_entries_are_read_back_whatever_their_paragraphs(entries):
+    """A dump of titles, abstracts of one to three paragraphs (each a
+    sentence: the title-like block is the ambiguous one, see listing.py) and
+    optional author/date lines reads back entry for entry."""
+    blocks = []
+    for title, paragraphs, meta in entries:
+        blocks += [title, *paragraphs] + (["  • 2 authors\n·\nMar 3"] if meta else [])
+    got = list(parse_listing("\n\n".join(blocks) + "\n", "l.txt"))
+    assert [(r.title, r.abstract) for r in got] == [(t, "\n\n".join(ps)) for t, ps, _ in entries]
