@@ -132,12 +132,12 @@ def transaction(out_dir: Path) -> Iterator[Generation]:
         with _locked(out_dir) as lock_fd:
             with _output_errors(out_dir):
                 remove_stale(out_dir)
-                gen = Generation(out_dir, _new_id(), lock_fd)
                 (out_dir / GENERATIONS).mkdir(exist_ok=True)
-                gen.path.mkdir()
-                gen.scratch.mkdir()
+            gen = Generation(out_dir, _new_id(), lock_fd)
             try:
                 with _output_errors(out_dir):
+                    gen.path.mkdir()
+                    gen.scratch.mkdir()
                     yield gen
                     if phase.signal:        # raised, but caught and logged by a library
                         raise BuildInterrupted(phase.signal)
