@@ -77,9 +77,9 @@ def test_duckdb_out_of_memory_is_written_again_under_its_default_limit(tmp_path,
     leave new Parquet beside the old claims.duckdb); the file is written once
     more under DuckDB's default."""
     corpus = tmp_path / "long.jsonl"
-    corpus.write_text("".join(json.dumps({"title": f"Long {i}", "abstract": "It is 2x faster. " * 3_000})
-                              + "\n" for i in range(40)))
-    monkeypatch.setattr(database, "DUCKDB_MEMORY_LIMIT", "2MB")
+    corpus.write_text("".join(json.dumps({"title": f"Long {i}", "abstract": "Lorem ipsum dolor sit amet. " * 1_800})
+                              + "\n" for i in range(30)))
+    monkeypatch.setattr(database, "DUCKDB_MEMORY_LIMIT", "1MB")
     limits = []
     real = database._write
 
@@ -88,6 +88,6 @@ def test_duckdb_out_of_memory_is_written_again_under_its_default_limit(tmp_path,
         return real(folder, scratch, limit)
     monkeypatch.setattr(database, "_write", write_)
     build([corpus], tmp_path / "out", progress=False)
-    assert limits == ["2MB", None]
+    assert limits == ["1MB", None]
     con = duckdb.connect(str(tmp_path / "out" / "claims.duckdb"), read_only=True)
-    assert con.execute("select count(*), min(length(abstract)) from papers").fetchone() == (40, 51_000 - 1)
+    assert con.execute("select count(*), min(length(abstract)) from papers").fetchone() == (30, 50_400 - 1)
