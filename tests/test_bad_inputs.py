@@ -319,10 +319,10 @@ def test_an_exception_in_extraction_is_that_papers_rejected_row(tmp_path, monkey
 
     real = pipeline.build.extract
 
-    def extract(paper):
+    def extract(paper, rules):
         if "Two" in paper.title:
             raise OverflowError("(34, 'Numerical result out of range')")
-        return real(paper)
+        return real(paper, rules)
     monkeypatch.setattr(pipeline.build, "extract", extract)
     report = build([GOOD], tmp_path, progress=False)
     [row] = pq.read_table(tmp_path / "rejected.parquet").to_pylist()

@@ -39,8 +39,8 @@ def hostile_docs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("xss")
     real = pipeline.build.extract
 
-    def extract(paper):
-        out = real(paper)
+    def extract(paper, rules):
+        out = real(paper, rules)
         for i, c in enumerate(out.claims):
             for n, f in enumerate(("claim_id", "paper_id", "claim_type", "form", "qualifier", "direction",
                                    "subject", "baseline", "hardware", "metric", "dataset", "unit", "rule", "text")):
