@@ -206,21 +206,25 @@ def test_every_bad_input_in_one_cli_build_with_data_docs(tmp_path):
     assert "<script" not in docs.lower() and "rejected rows shown" in docs
 
 
-@pytest.mark.parametrize("inputs,why", [
-    (["empty_folder"], "no file to read there"),
-    (["paper.pdf"], "paper.pdf: not a format we read (.pdf files are not read); formats: .txt listing dumps, "
-                    ".jsonl / .ndjson JSON lines, .json (JSON lines or one array), .csv / .tsv"),
-    (["notes.md"], "notes.md: not a format we read"),
-    (["no_abstract_column.csv"], "no_abstract_column.csv: has no abstract column (columns found: title, "
-                                 "summary_text)"),
-    (["empty.jsonl"], "empty.jsonl: expected at least one entry, found an empty file"),
-    (["all_bad.jsonl"], "3 records rejected: expected one JSON object per line (2); "
-                        "a record with no abstract (1)"),
+@pytest.mark.parametrize("inputs,code,why", [
+    (["empty_folder"], 2, "no file to read there"),
+    (["paper.pdf"], 2, "paper.pdf: not a format we read (.pdf files are not read); formats: .txt listing dumps, "
+                       ".jsonl / .ndjson JSON lines, .json (JSON lines or one array), .csv / .tsv"),
+    (["notes.md"], 2, "notes.md: not a format we read"),
+    (["no_abstract_column.csv"], 2, "no_abstract_column.csv: has no abstract column (columns found: title, "
+                                    "summary_text)"),
+    (["empty.jsonl"], 2, "empty.jsonl: expected at least one entry, found an empty file"),
+    (["paper.pdf", "notes.md"], 2, "paper.pdf: not a format we read (.pdf files are not read); formats: "),
+    (["all_bad.jsonl"], 1, "3 records rejected: expected one JSON object per line (2); "
+                           "a record with no abstract (1)"),
 ])
-def test_inputs_with_no_paper_say_why_in_plain_words(inputs, why, tmp_path, capsys):
+def test_inputs_with_no_paper_say_why_in_plain_words(inputs, code, why, tmp_path, capsys):
     """Issue 20: an empty folder, a .pdf, a .md, a CSV without an abstract
-    column, records all rejected: one line saying why, exit 1, nothing
-    written (it used to be "table 'papers' failed expect_table_row_count...")."""
+    column, records all rejected: one line saying why, nothing written (it
+    used to be "table 'papers' failed expect_table_row_count..."). Inputs
+    none of which can be read are a wrong command line (exit 2, checked
+    before any work); inputs that can be read but hold no paper are a
+    build that found none (exit 1); both in the same words."""
     paths = []
     for i in inputs:
         if i == "empty_folder":
@@ -231,11 +235,13 @@ def test_inputs_with_no_paper_say_why_in_plain_words(inputs, why, tmp_path, caps
         else:
             paths.append(BAD / i)
     out = tmp_path / "out"
-    code, output = _run_cli(["build", *map(str, paths), "--out", str(out), "--no-progress", "--no-data-docs"],
-                            capsys)
-    assert code == 1 and "Traceback" not in output
+    exit_code, output = _run_cli(["build", *map(str, paths), "--out", str(out), "--no-progress",
+                                  "--no-data-docs"], capsys)
+    assert exit_code == code and "Traceback" not in output and len(output.strip().splitlines()) == 1, output
     assert f"error: no papers found in {', '.join(map(str, paths))}: " in output and why in output, output
     assert not (out / "papers.parquet").exists() and not list((out / ".generations").glob("*"))
+    if code == 2:
+        assert not out.exists()
 
 
 def test_a_pipe_is_an_input_read_once(tmp_path):
@@ -328,3 +334,4 @@ def test_an_exception_in_extraction_is_that_papers_rejected_row(tmp_path, monkey
     [row] = pq.read_table(tmp_path / "rejected.parquet").to_pylist()
     assert row["table"] == "claims" and row["reason"].startswith("extraction failed (OverflowError: ")
     assert report.written["papers"] == 2 and report.rejected["input"] == 1
+
