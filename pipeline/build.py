@@ -43,7 +43,7 @@ import pyarrow as pa
 from . import compare, database, write
 from . import validate as validation
 from .config import DEFAULT_BATCH_SIZE, MAX_BATCH_CHARS, MIN_BATCH_SIZE, REJECTED_RAW_CHARS
-from .errors import ArgumentError, InputError, NoPaperError, WorkerError
+from .errors import ArgumentError, BuildInterrupted, InputError, NoPaperError, WorkerError
 from .extract import extract
 from .identity import paper_id
 from .ingest import discover, read_file, spill
@@ -171,6 +171,8 @@ def process_batch(batch: Batch) -> BatchResult:
         for p in papers:
             try:
                 ex = extract(p, rules)
+            except BuildInterrupted:
+                raise                   # a signal met during this paper's extraction (write.py), no failure of it
             except Exception as e:  # noqa: BLE001 - one paper's failure is its rejected row, not the build's
                 extraction_problems.append(_failed_extraction(p, e))
                 continue

@@ -335,3 +335,21 @@ def test_an_exception_in_extraction_is_that_papers_rejected_row(tmp_path, monkey
     assert row["table"] == "claims" and row["reason"].startswith("extraction failed (OverflowError: ")
     assert report.written["papers"] == 2 and report.rejected["input"] == 1
 
+
+def test_a_signal_during_extraction_stops_the_build(tmp_path, monkeypatch):
+    """Ctrl-C raises BuildInterrupted wherever the build is (pipeline/write.py),
+    also inside one paper's extraction: that is no failure of the paper (a
+    rejected row, and the build going on to its end), but the build's stop."""
+    import pipeline.build
+    from pipeline.errors import BuildInterrupted
+
+    real = pipeline.build.extract
+
+    def extract(paper, rules):
+        if "Two" in paper.title:
+            raise BuildInterrupted("SIGINT")
+        return real(paper, rules)
+    monkeypatch.setattr(pipeline.build, "extract", extract)
+    with pytest.raises(BuildInterrupted):
+        build([GOOD], tmp_path, progress=False)
+    assert not (tmp_path / "papers.parquet").exists()
