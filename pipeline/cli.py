@@ -289,10 +289,11 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     b = sub.add_parser("build", parents=[debug], help="read abstracts, write the tables",
-                       description="Read listing dumps (.txt), JSON lines (.jsonl, .json, .ndjson) or "
-                                   "CSV files (or folders of them) and write the papers, claims, "
+                       description="Read listing dumps (.txt), JSON lines or arrays (.jsonl, .json, "
+                                   ".ndjson) or CSV files (.csv, .tsv), also compressed (.gz, .bz2, "
+                                   ".xz), folders of them or pipes, and write the papers, claims, "
                                    "quantities, hardware, comparisons and rejected tables, claims.duckdb "
-                                   "and the data docs. See docs/inputs.md.")
+                                   "and the data docs, as one transaction. See docs/inputs.md.")
     b.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="files or folders (default: data/raw, into data/processed)")
     b.add_argument("--out", default=None, metavar="FOLDER",
@@ -304,7 +305,8 @@ def parser() -> argparse.ArgumentParser:
                    help=f"worker processes (default: every core, {os.cpu_count()} here; never more "
                         f"than there are batches)")
     b.add_argument("--engine", choices=("local", "dask"), default="local",
-                   help="local: this machine (default); dask: a Dask cluster, partitioned output")
+                   help="local: this machine (default); dask: the batches on a Dask cluster, the "
+                        "same output")
     b.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="with --engine dask: a scheduler address (default: start a local cluster)")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
