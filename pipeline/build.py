@@ -491,6 +491,7 @@ def build(inputs: list[Path], out_dir: Path, batch_size: int | None = None, work
         try:
             with runner(report.workers, gen) as run, write.TableWriters(gen.path) as writers:
                 for result in run(process_batch, batches):
+                    gen.check()
                     report.tally(result.extracted, result.rejected_by_table, result.problems,
                                  result.timings, result.warnings)
                     for t in TABLES:
@@ -504,7 +505,9 @@ def build(inputs: list[Path], out_dir: Path, batch_size: int | None = None, work
             if bar:
                 bar.close()
         report.written = dict(writers.counts)
+        gen.check()
         database.write(gen.path, gen.scratch)
+        gen.check()
         if data_docs:
             validation.data_docs(gen.path, failed, sample_rows=DATA_DOCS_SAMPLE)
         else:

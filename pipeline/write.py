@@ -45,6 +45,7 @@ import os
 import secrets
 import shutil
 import signal
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +79,14 @@ class Generation:
     id: str
     lock_fd: int
     manifest: dict = field(default_factory=dict)
+    phase: _Phase | None = field(default=None, repr=False)
+
+    def check(self) -> None:
+        """Raise BuildInterrupted if a signal came whose exception was lost
+        (raised inside a __del__, or caught by a library): the build stops at
+        its next step instead of running on to its end."""
+        if self.phase is not None and self.phase.working and self.phase.signal:
+            raise BuildInterrupted(self.phase.signal)
 
     @property
     def path(self) -> Path:
@@ -108,14 +117,24 @@ class _Phase:
 @contextlib.contextmanager
 def _signals_raise(phase: _Phase) -> Iterator[None]:
     """SIGINT and SIGTERM raise BuildInterrupted (main thread only: Python
-    runs handlers there; a build run from a thread is stopped by its caller)."""
+    runs handlers there; a build run from a thread is stopped by its caller).
+    Raised inside a __del__ (the regex module's, while rules compile), the
+    exception cannot propagate and Python would print it with a traceback:
+    it is dropped in silence, and Generation.check raises it again."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     old = {s: signal.signal(s, phase.handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    old_hook = sys.unraisablehook
+
+    def unraisable(u) -> None:
+        if not isinstance(u.exc_value, BuildInterrupted):
+            old_hook(u)
+    sys.unraisablehook = unraisable
     try:
         yield
     finally:
+        sys.unraisablehook = old_hook
         for s, h in old.items():
             signal.signal(s, h)
 
@@ -133,14 +152,14 @@ def transaction(out_dir: Path) -> Iterator[Generation]:
             with _output_errors(out_dir):
                 remove_stale(out_dir)
                 (out_dir / GENERATIONS).mkdir(exist_ok=True)
-            gen = Generation(out_dir, _new_id(), lock_fd)
+            gen = Generation(out_dir, _new_id(), lock_fd, phase=phase)
             try:
                 with _output_errors(out_dir):
                     gen.path.mkdir()
                     gen.scratch.mkdir()
                     yield gen
-                    if phase.signal:        # raised, but caught and logged by a library
-                        raise BuildInterrupted(phase.signal)
+                    gen.check()             # a signal whose exception was lost
+
                     _seal(gen)
             except BaseException as e:
                 phase.working = False

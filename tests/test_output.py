@@ -4,6 +4,8 @@ the errors of an output that cannot be written (issue 19)."""
 import fcntl
 import json
 import os
+import signal
+import sys
 
 import duckdb
 import pandas as pd
@@ -12,7 +14,7 @@ import pytest
 
 from pipeline import database, write
 from pipeline.build import build
-from pipeline.errors import BuildLockedError, OutputError
+from pipeline.errors import BuildInterrupted, BuildLockedError, OutputError
 
 from .conftest import FIXTURES, out_folder_is_clean
 
@@ -91,3 +93,27 @@ def test_duckdb_out_of_memory_is_written_again_under_its_default_limit(tmp_path,
     assert limits == ["1MB", None]
     con = duckdb.connect(str(tmp_path / "out" / "claims.duckdb"), read_only=True)
     assert con.execute("select count(*), min(length(abstract)) from papers").fetchone() == (30, 50_400 - 1)
+
+
+def test_a_signal_met_in_a_destructor_stops_the_build_without_a_traceback(tmp_path, monkeypatch):
+    """A SIGTERM that comes while a __del__ runs (the regex module's, as the
+    rules compile) raises BuildInterrupted where Python cannot pass it on:
+    Python's unraisable hook printed 'Exception ignored in ... Traceback'
+    and the build ran on to its end. It is silent, and the build stops at
+    its next check."""
+    printed = []
+    monkeypatch.setattr(sys, "unraisablehook", printed.append)   # what Python prints to stderr
+
+    class Finalized:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGTERM)
+            sum(range(10_000))                  # the handler runs here, inside __del__
+
+    out, went_on = tmp_path / "out", []
+    with pytest.raises(BuildInterrupted, match="SIGTERM"):
+        with write.transaction(out) as gen:
+            Finalized()
+            gen.check()
+            went_on.append(True)
+    assert not printed and not went_on
+    assert not list((out / write.GENERATIONS).iterdir())
