@@ -320,16 +320,21 @@ def test_ten_megabyte_single_line_is_one_rejected_row(tmp_path):
     assert pq.read_table(tmp_path / "out" / "papers.parquet").num_rows == 2
 
 
-def test_an_exception_in_extraction_is_that_papers_rejected_row(tmp_path, monkeypatch):
+def _extraction_raises_on_paper_two(monkeypatch, error: Exception) -> None:
+    """pipeline.build.extract raising `error` for "JSON Paper Two" of GOOD."""
     import pipeline.build
 
     real = pipeline.build.extract
 
     def extract(paper, rules):
         if "Two" in paper.title:
-            raise OverflowError("(34, 'Numerical result out of range')")
+            raise error
         return real(paper, rules)
     monkeypatch.setattr(pipeline.build, "extract", extract)
+
+
+def test_an_exception_in_extraction_is_that_papers_rejected_row(tmp_path, monkeypatch):
+    _extraction_raises_on_paper_two(monkeypatch, OverflowError("(34, 'Numerical result out of range')"))
     report = build([GOOD], tmp_path, progress=False)
     [row] = pq.read_table(tmp_path / "rejected.parquet").to_pylist()
     assert row["table"] == "claims" and row["reason"].startswith("extraction failed (OverflowError: ")
@@ -340,16 +345,9 @@ def test_a_signal_during_extraction_stops_the_build(tmp_path, monkeypatch):
     """Ctrl-C raises BuildInterrupted wherever the build is (pipeline/write.py),
     also inside one paper's extraction: that is no failure of the paper (a
     rejected row, and the build going on to its end), but the build's stop."""
-    import pipeline.build
     from pipeline.errors import BuildInterrupted
 
-    real = pipeline.build.extract
-
-    def extract(paper, rules):
-        if "Two" in paper.title:
-            raise BuildInterrupted("SIGINT")
-        return real(paper, rules)
-    monkeypatch.setattr(pipeline.build, "extract", extract)
+    _extraction_raises_on_paper_two(monkeypatch, BuildInterrupted("SIGINT"))
     with pytest.raises(BuildInterrupted):
         build([GOOD], tmp_path, progress=False)
     assert not (tmp_path / "papers.parquet").exists()
