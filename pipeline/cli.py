@@ -137,13 +137,6 @@ def check_tables(tables: Path, hint: str | None = None) -> None:
 # ---------------------------------------------------------------- commands
 
 def _cmd_build(args) -> int:
-    try:
-        return _build(args)
-    except KeyboardInterrupt:        # Ctrl-C outside the build's transaction (checking the inputs)
-        raise BuildInterrupted("SIGINT") from None
-
-
-def _build(args) -> int:
     inputs = [Path(p) for p in args.inputs] or [RAW]
     if args.out is None:
         if [p.resolve() for p in inputs] != [RAW.resolve()]:
@@ -357,6 +350,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in argv
+    command = next((a for a in argv if not a.startswith("-")), None)    # top-level options take no value
     try:
         args = parser().parse_args(argv)
         return args.func(args)
@@ -366,7 +360,10 @@ def main(argv: list[str] | None = None) -> int:
     except PipelineError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:       # Ctrl-C outside a build's transaction, which raises BuildInterrupted
+        if command == "build":      # checking the arguments: the same as during the build
+            print(f"error: {BuildInterrupted('SIGINT')}", file=sys.stderr)
+            return 1
         print("interrupted; tables that were being written are left as they were", file=sys.stderr)
         return 130
     except BrokenPipeError:                      # `paper-claims query ... | head`

@@ -50,9 +50,16 @@ def builds():
 
 
 def _start(ctx, out: Path, log: Path, file_size_limit=None, workers=1):
+    """A build, returned once it has begun: its log is open. A signal sent
+    before that stops the forkserver's child before the CLI runs (exit 1,
+    a traceback on the test's stderr), and the log read is the last round's."""
     from . import kill_helpers
+    log.unlink(missing_ok=True)
     p = ctx.Process(target=_logged, args=(kill_helpers.run_cli, _argv(out, workers), str(log), file_size_limit))
     p.start()
+    deadline = time.monotonic() + 60
+    while not log.exists() and p.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.002)
     return p
 
 
