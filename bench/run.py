@@ -30,11 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def seed_papers() -> list[dict]:
-    from pipeline.build import index_sources, stream_papers
-    from pipeline.ingest import discover
-    files = discover([ROOT / "data" / "raw"])
-    index, _ = index_sources(files, [])
-    return [p.row() for p in stream_papers(files, index) if not isinstance(p, dict)]
+    from pipeline.build import papers_of
+    return [p.row() for p in papers_of([ROOT / "data" / "raw"])]
 
 
 def write_corpus(papers: list[dict], n: int, path: Path, seed: int = 0) -> Path:

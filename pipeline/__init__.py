@@ -3,6 +3,11 @@
 Data flow, read top to bottom:
 
     ingest      raw files -> RawPaper records, streamed      (pipeline/ingest/)
+                  formats by name or content, compressed or piped;
+                  a bad record is a Problem (a rejected row); dates
+                  and year (ingest/dates.py); each input read once,
+                  into a scratch file the batches come from
+                  (ingest/spill.py)
     identity    title -> paper_id                            (pipeline/identity.py)
     rules       resource files -> one Rules value            (pipeline/rules.py)
     find        abstract -> Doc: layers of spans             (pipeline/find/)
@@ -16,7 +21,10 @@ Data flow, read top to bottom:
     extract     find + decide for one paper                  (pipeline/extract.py)
     validate    rows -> good + rejected rows (GX)            (pipeline/validate.py)
     compare     claims -> comparisons, canonical names       (pipeline/compare.py)
-    write       Arrow tables -> Parquet, atomically          (pipeline/write.py)
+    write       Arrow tables -> Parquet in a generation      (pipeline/write.py)
+                  OUT/.generations/<id>/ with manifest.json,
+                  switched in by the one link OUT/current,
+                  under OUT/.lock: a build is one transaction
     database    Parquet -> claims.duckdb with views          (pipeline/database.py)
 
 `pipeline/build.py` chains them over bounded batches on this machine,

@@ -5,18 +5,26 @@ Arguments are checked before any work, so a mistake costs nothing and says
 how to put it right. The library raises PipelineError subclasses; this module
 alone turns them into messages on stderr and exit codes:
 
-  0  done (rows that failed validation, if any, are in rejected.parquet)
-  1  an input file could not be read at all (the others were built), a table
-     failed validation (no table was replaced), or an internal error
-  2  the command line is wrong: a bad number, a missing or unreadable input,
-     an output folder that cannot be written, a query DuckDB refuses
+  0    done (rows that failed validation, if any, are in rejected.parquet)
+  1    the build did not do all it was asked: an input file could not be read
+       (the others were built); the inputs could be read but hold no paper
+       (NoPaperError: every record rejected); the output could not be
+       written (OutputError: a full disk, DuckDB out of memory); another
+       build writes into the same folder (BuildLockedError); SIGINT or
+       SIGTERM stopped it (BuildInterrupted); a whole table failed
+       validation; or an internal error. But for the first, the previous
+       tables are left in place.
+  2    the command line is wrong: a bad number (ArgumentError), a missing
+       input, inputs none of which can be read (unknown format, binary or
+       empty, a CSV without title and abstract columns, a folder of no file),
+       an output folder that cannot be written, a query DuckDB refuses
+  130  eval, report or query interrupted (Ctrl-C)
 
 No traceback reaches the user; `--debug` shows it for an internal error.
 """
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import shutil
@@ -26,7 +34,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import DEFAULT_BATCH_SIZE, MIN_BATCH_SIZE, PROCESSED, RAW, REPORTS
-from .errors import InputError, PipelineError
+from .errors import ArgumentError, BuildInterrupted, InputError, NoPaperError, PipelineError
 
 PROG = "paper-claims"
 
@@ -80,49 +88,40 @@ def check_out_folder(out: Path, option: str = "--out") -> None:
 
 
 def unreadable(path: Path) -> str | None:
-    """Why nothing can be read from `path`, or None. Reads the file's head and
-    its first records only: an unknown format, binary or empty content, a CSV
-    without title and abstract columns, a file of nothing but bad records."""
+    """Why nothing can be read from `path`, or None: it cannot be opened, its
+    content is binary, empty or of no format we read, or it is a CSV without
+    title and abstract columns. Reads the file up to its first record only;
+    a pipe (`<(zcat x.gz)`) can be read once, so the build alone reads it.
+    Bad records are not the command line's business: the build makes each
+    a rejected row, and says so when no paper is left (exit 1)."""
+    if not path.is_file():
+        return None
     from .ingest import read_file
-    from .records import RawPaper
     records = read_file(path)
     try:
-        first = list(itertools.islice(records, 50))
+        next(records, None)
     except InputError as e:
         return str(e)
-    except OSError as e:
-        return f"{path}: {e.strerror.lower()}"
     finally:
         records.close()
-    if len(first) == 50 or any(isinstance(r, RawPaper) for r in first):
-        return None
-    if not first:
-        return f"{path}: no paper in it"
-    why = f"{path}:{first[0].line or 1}: {first[0].reason}"
-    if path.suffix.lower() == ".csv":
-        with open(path, encoding="utf-8", errors="replace") as f:
-            header = f.readline()
-        for sep, name in ((";", "semicolons"), ("\t", "tabs")):
-            if sep in header and "," not in header:
-                why += f" (its columns are separated by {name}: save it as comma-separated CSV)"
-    return why
+    return None
 
 
-def check_inputs(inputs: list[Path]) -> list[str]:
-    """The input files' problems, one message each; UsageError when no input
-    can be read at all. Files that cannot be read beside files that can are
-    still built (their reason goes to rejected.parquet) and exit 1."""
+def check_inputs(inputs: list[Path], out: Path) -> list[str]:
+    """The input files' problems, one message each; UsageError, in the words
+    of the build's NoPaperError, when no input file can be read at all.
+    Files that cannot be read beside files that can are still built (their
+    reason goes to rejected.parquet) and exit 1."""
     from .ingest import discover
     for p in inputs:
         if not p.exists():
             raise UsageError(f"{p}: no such file or folder")
-    files = discover(inputs)
+    files = discover(inputs, exclude=[out])
     if not files:
-        raise UsageError(f"no input file in {', '.join(map(str, inputs))}")
+        raise UsageError(str(NoPaperError(inputs, ["no file to read there"])))
     problems = [why for why in map(unreadable, files) if why]
     if len(problems) == len(files):
-        raise UsageError(problems[0] if len(problems) == 1 else
-                         "nothing to read:\n  " + "\n  ".join(problems))
+        raise UsageError(str(NoPaperError(inputs, problems)))
     return problems
 
 
@@ -147,7 +146,7 @@ def _cmd_build(args) -> int:
         args.out = PROCESSED
     out = Path(args.out)
     check_out_folder(out)
-    problems = check_inputs(inputs)
+    problems = check_inputs(inputs, out)
     for why in problems:
         print(f"warning: {why}; this file is skipped (see rejected.parquet)", file=sys.stderr)
     if args.engine == "dask":
@@ -275,16 +274,19 @@ def parser() -> argparse.ArgumentParser:
     p = _Parser(prog=PROG, parents=[debug],
                 description="Quantitative claims of ML paper abstracts as validated Parquet tables. "
                             "Documentation: docs/ in the repository.",
-                epilog="Exit status: 0 done; 1 an input could not be read or a table failed "
-                       "validation (see the message); 2 the command line is wrong.")
+                epilog="Exit status: 0 done; 1 the build did not do all it was asked (an input "
+                       "could not be read, no paper in the inputs, the output could not be written, "
+                       "another build writes there, interrupted; see the message); 2 the command "
+                       "line is wrong.")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     b = sub.add_parser("build", parents=[debug], help="read abstracts, write the tables",
-                       description="Read listing dumps (.txt), JSON lines (.jsonl, .json, .ndjson) or "
-                                   "CSV files (or folders of them) and write the papers, claims, "
+                       description="Read listing dumps (.txt), JSON lines or arrays (.jsonl, .json, "
+                                   ".ndjson) or CSV files (.csv, .tsv), also compressed (.gz, .bz2, "
+                                   ".xz), folders of them or pipes, and write the papers, claims, "
                                    "quantities, hardware, comparisons and rejected tables, claims.duckdb "
-                                   "and the data docs. See docs/inputs.md.")
+                                   "and the data docs, as one transaction. See docs/inputs.md.")
     b.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="files or folders (default: data/raw, into data/processed)")
     b.add_argument("--out", default=None, metavar="FOLDER",
@@ -296,7 +298,8 @@ def parser() -> argparse.ArgumentParser:
                    help=f"worker processes (default: every core, {os.cpu_count()} here; never more "
                         f"than there are batches)")
     b.add_argument("--engine", choices=("local", "dask"), default="local",
-                   help="local: this machine (default); dask: a Dask cluster, partitioned output")
+                   help="local: this machine (default); dask: the batches on a Dask cluster, the "
+                        "same output")
     b.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="with --engine dask: a scheduler address (default: start a local cluster)")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -347,16 +350,20 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in argv
+    command = next((a for a in argv if not a.startswith("-")), None)    # top-level options take no value
     try:
         args = parser().parse_args(argv)
         return args.func(args)
-    except UsageError as e:
+    except (UsageError, ArgumentError) as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 2
     except PipelineError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:       # Ctrl-C outside a build's transaction, which raises BuildInterrupted
+        if command == "build":      # checking the arguments: the same as during the build
+            print(f"error: {BuildInterrupted('SIGINT')}", file=sys.stderr)
+            return 1
         print("interrupted; tables that were being written are left as they were", file=sys.stderr)
         return 130
     except BrokenPipeError:                      # `paper-claims query ... | head`

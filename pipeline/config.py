@@ -25,3 +25,26 @@ MIN_BATCH_SIZE = 500
 MAX_ABSTRACT_CHARS = 100_000
 MAX_MENTIONS_PER_SENTENCE = 50
 MAX_NUMBER_DIGITS = 18
+
+# Guards at the edge (ingest). An input record (a JSON line or array element,
+# a CSV record, a listing entry) longer than MAX_RECORD_BYTES, or nested
+# deeper than Python's JSON parser goes, is one rejected row, read no
+# further; so is a record with a value that does not fit its column
+# (n_authors beyond int32, NaN, a 5,000-digit number). Real abstracts have a
+# few thousand characters. A rejected row keeps the first REJECTED_RAW_CHARS
+# characters of the input it was made from, as text.
+MAX_RECORD_BYTES = 1_000_000
+REJECTED_RAW_CHARS = 2_000
+# A batch also ends when its abstracts reach this many characters, so a
+# corpus of long texts keeps batches (and Parquet row groups) bounded; and
+# when as many rejected input rows as its papers wait in it (3M junk lines
+# make batches of junk, not one batch of 3M rows).
+MAX_BATCH_CHARS = 40_000_000
+# Listing dumps: a paper's title is one line of at most this many characters
+# not ending with a full stop; a longer or multi-line block after an
+# abstract continues that abstract (a blank line inside an abstract).
+LISTING_TITLE_MAX_CHARS = 300
+# claims.duckdb is written under this memory limit (DuckDB spills to disk past
+# it); a corpus of very long abstracts needs more, and is then written once
+# more under DuckDB's own default (80% of RAM).
+DUCKDB_MEMORY_LIMIT = "64MB"

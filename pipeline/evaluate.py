@@ -167,7 +167,7 @@ DEV_SETS = {s.name: s for s in (
 
 
 def read_rows(tables: Path, table: str, columns: list[str] | None = None) -> list[dict]:
-    """The rows of one built table (a local build's file or a Dask build's parts)."""
+    """The rows of one built table (OUT/<table>.parquet, whichever engine built it)."""
     import pyarrow.parquet as pq
 
     from .schemas import table_path

@@ -400,7 +400,7 @@ class TablesNotFound(FileNotFoundError):
 
 
 def read_table(tables: Path, name: str, columns: list[str]) -> pd.DataFrame:
-    """A built table (one Parquet file or a folder of parts: schemas.table_path),
+    """A built table (OUT/<table>.parquet, a file or a folder of part files),
     the columns it has of `columns`, dictionary columns as plain strings."""
     path = table_path(tables, name)
     if not path.exists():

@@ -38,17 +38,14 @@ def schema(table: str) -> pa.Schema:
 
 
 def table_path(out_dir, table: str) -> Path:
-    """Where a built table is: OUT/<table>.parquet (local build) or the
-    folder OUT/<table>/ of part files (Dask build). Both read as one table in
-    pandas and pyarrow; DuckDB takes the folder as OUT/<table>/*.parquet."""
-    single = Path(out_dir) / f"{table}.parquet"
-    return single if single.exists() else Path(out_dir) / table
+    """Where a built table is: OUT/<table>.parquet, whichever engine built it
+    (a link into the current generation, see pipeline/write.py)."""
+    return Path(out_dir) / f"{table}.parquet"
 
 
 def duckdb_source(out_dir, table: str) -> str:
-    """table_path for DuckDB's read_parquet (a glob for a folder of parts)."""
-    p = table_path(out_dir, table)
-    return str(p / "*.parquet") if p.is_dir() else str(p)
+    """table_path as DuckDB's read_parquet takes it."""
+    return str(table_path(out_dir, table))
 
 
 def columns(table: str) -> list[str]:
@@ -64,6 +61,39 @@ def to_arrow(table: str, rows: list[dict]) -> pa.Table:
     return pa.Table.from_arrays(
         [plain.column(i).dictionary_encode() if pa.types.is_dictionary(f.type) else plain.column(i)
          for i, f in enumerate(sch)], schema=sch)
+
+
+def to_arrow_fitting(table: str, rows: list[dict]) -> tuple[pa.Table, list[tuple[int, str]]]:
+    """to_arrow of the rows whose values fit their columns, and (index,
+    reason) of those that do not (a count beyond int32, text in a number
+    column): such a row is rejected, not the batch. The batch is converted
+    at once; only a batch that fails is converted row by row."""
+    try:
+        return to_arrow(table, rows), []
+    except (pa.ArrowException, OverflowError, ValueError, TypeError):
+        pass
+    fits, unfit = [], []
+    for i, row in enumerate(rows):
+        reason = _unfit(table, row)
+        if reason:
+            unfit.append((i, reason))
+        else:
+            fits.append(row)
+    return to_arrow(table, fits), unfit
+
+
+def _unfit(table: str, row: dict) -> str | None:
+    """Why a row does not fit the table's columns, or None if it does."""
+    for f in _as_strings(table):
+        value = row.get(f.name)
+        try:
+            pa.array([value], type=f.type)
+        except (pa.ArrowException, OverflowError, ValueError, TypeError):
+            shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+            return f"{f.name}: {shown} does not fit the column's type ({f.type})"
+        if value is None and not f.nullable:
+            return f"{f.name}: empty, and the column holds a value in every row"
+    return None
 
 
 @functools.cache

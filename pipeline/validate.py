@@ -2,30 +2,45 @@
 
 Suites are data: schemas/expectations/<table>.toml. Each batch of rows is
 validated as a pandas DataFrame; a row that fails a row-level expectation
-goes to rejected.parquet with the name of every expectation it failed; a
-failed table-level expectation raises TableValidationError, and the build
-stops with the previous tables in place.
+goes to rejected.parquet with the name of every expectation it failed (a
+row whose values do not even fit the declared column types is rejected
+before, with the column named); a failed table-level expectation raises
+TableValidationError, and the build stops with the previous tables in
+place. A `level = "warn"` expectation keeps the row and counts it under its
+`message`, which the build prints in words.
+
+The data docs (HTML) are made from the written tables and from the rows
+that failed, as typed Arrow rows handed over by the build: rejected rows
+are text in rejected.parquet and never parsed again. Every text value is
+HTML-escaped before great-expectations sees it (it writes values into the
+pages as they are), and the pages carry no script and load nothing from the
+network: a Content-Security-Policy forbids scripts, the CDN stylesheets and
+scripts of great-expectations are removed for a small stylesheet of ours,
+and the index page is ours, so the docs read offline and a value can never
+run as code.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
+import errno
 import functools
+import html
 import json
 import logging
 import math
-import os
-import shutil
-import tempfile
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401 - pa.compute
 
 from . import resources
 from .rules import default as default_rules
 from .errors import ResourceError, TableValidationError
-from .schemas import to_arrow, vocabularies
+from .schemas import to_arrow_fitting, vocabularies
 
 VALIDATED = ("papers", "claims", "quantities", "hardware")
 logging.getLogger("great_expectations").setLevel(logging.ERROR)
@@ -35,8 +50,9 @@ logging.getLogger("great_expectations").setLevel(logging.ERROR)
 class Outcome:
     good: list[dict]
     rejected: list[dict] = field(default_factory=list)
-    warnings: dict[str, int] = field(default_factory=dict)
+    warnings: dict[str, int] = field(default_factory=dict)   # message -> rows, of level "warn"
     table: pa.Table | None = None     # the good rows as Arrow (schemas.to_arrow)
+    failed: pa.Table | None = None    # the rows that failed an expectation, as Arrow (for the data docs)
 
 
 def _class_name(snake: str) -> str:
@@ -91,7 +107,13 @@ class _GX:
 
 @functools.cache
 def _gx() -> _GX:
-    """One ephemeral GX context per process, with a suite and asset per table."""
+    """One ephemeral GX context per process for the batches' validation."""
+    return _new_gx()
+
+
+def _new_gx() -> _GX:
+    """An ephemeral GX context with a suite and a dataframe asset per table
+    (the data docs take a fresh one, so their names are the tables' own)."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -107,7 +129,9 @@ def _gx() -> _GX:
             if cls is None:
                 raise ResourceError(f"schemas/expectations/{table}.toml", None,
                                     f"a great-expectations expectation, not {d['type']!r}")
-            exps.append(cls(**args, meta={"name": _name(d), "level": d.get("level", "row")}))
+            args.pop("message", None)
+            exps.append(cls(**args, meta={"name": _name(d), "level": d.get("level", "row"),
+                                          "message": d.get("message", _name(d))}))
         suites[table] = ctx.suites.add(gx.ExpectationSuite(name=table, expectations=exps))
         asset = source.add_dataframe_asset(name=table)
         batch_defs[table] = asset.add_batch_definition_whole_dataframe(f"{table}-batch")
@@ -115,6 +139,14 @@ def _gx() -> _GX:
 
 
 _DERIVED_FROM = {"claims": ("claim_type", "factor", "metric", "dataset", "unit", "value_si")}
+
+
+def _given(table: str, columns: list[str]) -> list[str]:
+    """The columns handed to great-expectations: those its suite reads and
+    those the derived checks (and row conditions) read."""
+    wanted = suite_columns(table)
+    return list(columns) if wanted is None else [
+        c for c in columns if c in wanted or c in _DERIVED_FROM.get(table, ())]
 
 
 def _derived(table: str, df: pd.DataFrame, rows: list[dict], abstracts: dict[str, str]) -> pd.DataFrame:
@@ -132,12 +164,18 @@ def _derived(table: str, df: pd.DataFrame, rows: list[dict], abstracts: dict[str
         df["_factor_ok"] = (is_rel & has_factor) | (~is_rel & ~has_factor)
         scoped = df["claim_type"].isin(["accuracy", "throughput"])
         df["_scope_ok"] = scoped | (df["metric"].isna() & df["dataset"].isna())
-        plain = df["unit"].isna() | df["unit"].isin(["x", "%", "points"])
-        df["_unit_normalized"] = plain | df["value_si"].notna() | has_factor
+        # a unit declared with an SI target (resources/units.csv) has its value_si
+        df["_unit_normalized"] = ~df["unit"].isin(_units_with_si()) | df["value_si"].notna() | has_factor
         # a score in % is at most 100, but an error can be more (MAPE, WER with insertions)
         errors = [m.name for m in default_rules().metrics if m.lower_is_better]
         df["_capped_at_100"] = ~df["metric"].isin(errors)
     return df
+
+
+@functools.cache
+def _units_with_si() -> frozenset[str]:
+    """Units that resources/units.csv converts to SI (dB, for one, has none)."""
+    return frozenset(r["unit"] for r in resources.csv_rows("units.csv") if r["si"])
 
 
 def _span_ok(abstract, start, end, text) -> bool:
@@ -153,8 +191,16 @@ def _span_ok(abstract, start, end, text) -> bool:
     return abstract[int(start):int(end)] == text
 
 
-def _jsonable(row: dict) -> str:
+def as_text(row: dict) -> str:
+    """A row as the text rejected.parquet keeps (JSON; values JSON has no
+    type for, as their str)."""
     return json.dumps(row, default=str, ensure_ascii=False)
+
+
+def rejected_row(table: str, row: dict, reason: str) -> dict:
+    """The rejected.parquet row of a `table` row that failed: kept as text."""
+    return {"table": table, "source": None, "line": None, "paper_id": row.get("paper_id"),
+            "reason": reason, "row": as_text(row)}
 
 
 def validate(table: str, rows: list[dict], abstracts: dict[str, str]) -> Outcome:
@@ -168,17 +214,18 @@ def validate(table: str, rows: list[dict], abstracts: dict[str, str]) -> Outcome
     those run again to name the failing rows."""
     if table not in VALIDATED:
         return Outcome(rows)
-    arrow = to_arrow(table, rows)
+    arrow, unfit = to_arrow_fitting(table, rows)
+    unfit_rows = [rejected_row(table, rows[i], reason) for i, reason in unfit]
+    if unfit:
+        bad = {i for i, _ in unfit}
+        rows = [r for i, r in enumerate(rows) if i not in bad]
     if not rows:
         if table == "papers":
             raise TableValidationError(table, "expect_table_row_count_to_be_between",
                                        "no paper in this batch")
-        return Outcome([], table=arrow)
+        return Outcome([], unfit_rows, table=arrow)
     g = _gx()
-    wanted = suite_columns(table)
-    given = arrow.column_names if wanted is None else [
-        c for c in arrow.column_names if c in wanted or c in _DERIVED_FROM.get(table, ())]
-    df = _derived(table, arrow.select(given).to_pandas(), rows, abstracts)
+    df = _derived(table, arrow.select(_given(table, arrow.column_names)).to_pandas(), rows, abstracts)
     batch = g.batch_defs[table].get_batch(batch_parameters={"dataframe": df})
     suite = g.suites[table]
     failed = [r.expectation_config for r in batch.validate(
@@ -189,24 +236,23 @@ def validate(table: str, rows: list[dict], abstracts: dict[str, str]) -> Outcome
         meta = r.expectation_config.meta or {}
         name = meta.get("name", r.expectation_config.type)
         if meta.get("level") == "warn":
-            warnings[name] = warnings.get(name, 0) + len(r.result.get("unexpected_index_list") or [])
+            message = meta.get("message", f"{table} rows fail {name} (kept)")
+            warnings[message] = warnings.get(message, 0) + len(r.result.get("unexpected_index_list") or [])
             continue
         if meta.get("level") == "table" or "unexpected_index_list" not in (r.result or {}):
             raise TableValidationError(table, name, json.dumps(r.result, default=str)[:300])
         for i in r.result["unexpected_index_list"] or []:
             reasons.setdefault(int(i if not isinstance(i, dict) else next(iter(i.values()))), []).append(name)
     if not reasons:
-        return Outcome(rows, [], warnings, arrow)
-    good, rejected = [], []
+        return Outcome(rows, unfit_rows, warnings, arrow)
+    good, rejected = [], unfit_rows
     for i, row in enumerate(rows):
         if i in reasons:
-            rejected.append({"table": table, "source": None, "line": None,
-                             "paper_id": row.get("paper_id"), "reason": "; ".join(reasons[i]),
-                             "row": _jsonable(row)})
+            rejected.append(rejected_row(table, row, "; ".join(reasons[i])))
         else:
             good.append(row)
     keep = pa.array([i not in reasons for i in range(len(rows))])
-    return Outcome(good, rejected, warnings, arrow.filter(keep))
+    return Outcome(good, rejected, warnings, arrow.filter(keep), arrow.filter(pa.compute.invert(keep)))
 
 
 def _explain(batch, failed: list) -> list:
@@ -222,53 +268,174 @@ def _explain(batch, failed: list) -> list:
             if not r.success]
 
 
-def data_docs(out_dir: Path, sample_rows: int = 20000) -> Path:
-    """GX data docs (HTML) next to the tables: each table's suite run over its
-    first `sample_rows` written rows together with its rejected rows, so the
-    pages show what passed and what failed. Written to a temporary folder and
-    renamed into `out_dir/data_docs`."""
+DOCS_TITLE = "paper-claims data docs"
+_CSP = ("default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self'; "
+        "base-uri 'none'; form-action 'none'")
+_CSS = """
+body { font-family: system-ui, sans-serif; margin: 1.5em auto; max-width: 75em; padding: 0 1em; color: #222; }
+table { border-collapse: collapse; margin: .5em 0 1em; }
+th, td { border: 1px solid #ccc; padding: .25em .5em; text-align: left; vertical-align: top; }
+th { background: #f2f2f2; }
+.show-scrollbars { max-height: 20em; overflow: auto; }
+img { max-height: 2em; }
+.ok { color: #1a7f37; } .failed { color: #b42318; }
+"""
+_SCRIPT = re.compile(r"<script\b.*?</script\s*>", re.IGNORECASE | re.DOTALL)
+_REMOTE = re.compile(r"<link\b[^>]*\bhref=[\"']?https?://[^>]*>|<img\b[^>]*\bsrc=[\"']?https?://[^>]*>",
+                     re.IGNORECASE)
+_STATIC = re.compile(r"static/[\w/.-]+")
+_TITLE = re.compile(r"<title>.*?</title>", re.IGNORECASE | re.DOTALL)
+_HEAD = re.compile(r"<head>", re.IGNORECASE)
+
+
+def data_docs(folder: Path, failed: dict[str, list[pa.Table]] | None = None, sample_rows: int = 20000) -> Path:
+    """Great-expectations data docs in `folder`/data_docs: each table's suite
+    run over its first `sample_rows` written rows together with the rows
+    that failed (`failed`: typed Arrow rows from the build), so the pages
+    show what passed and what failed. Values are HTML-escaped before GX sees
+    them, and the pages are made script-free and offline (see the module)."""
     import great_expectations as gx
     import pyarrow.compute as pc
     import pyarrow.dataset as ds
     import pyarrow.parquet as pq
 
-    from .schemas import table_path
-
-    g = _gx()
+    folder = Path(folder).resolve()
+    site_dir = folder / "data_docs"
+    g = _new_gx()
     ctx = g.context
-    out_dir = Path(out_dir).resolve()
-    tmp = Path(tempfile.mkdtemp(prefix=".data_docs-", dir=out_dir))
-    site = f"site-{tmp.name}"
-    ctx.add_data_docs_site(site_name=site, site_config={
+    ctx.add_data_docs_site(site_name="paper-claims", site_config={
         "class_name": "SiteBuilder",
-        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(tmp)},
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(site_dir)},
         "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
-    rejected = pq.read_table(table_path(out_dir, "rejected")).to_pylist()
+    results = {}
     for table in VALIDATED:
-        rows = []
-        for batch in ds.dataset(table_path(out_dir, table)).to_batches(batch_size=min(sample_rows, 65536)):
-            rows.extend(batch.to_pylist())
-            if len(rows) >= sample_rows:
-                break
-        rows = rows[:sample_rows] + [json.loads(r["row"]) for r in rejected
-                                     if r["table"] == table and r["row"].startswith("{")]
+        sample = ds.dataset(folder / f"{table}.parquet").head(sample_rows)
+        bad = [t.cast(sample.schema) for t in (failed or {}).get(table, [])]
+        rows = pa.concat_tables([sample, *bad]).to_pylist()
         if not rows:
             continue
-        ids = sorted({r["paper_id"] for r in rows})
-        papers = pq.read_table(table_path(out_dir, "papers"), columns=["paper_id", "abstract"],
+        ids = sorted({r["paper_id"] for r in rows if isinstance(r.get("paper_id"), str)})
+        papers = pq.read_table(folder / "papers.parquet", columns=["paper_id", "abstract"],
                                filters=pc.field("paper_id").isin(ids))
         abstracts = dict(zip(papers["paper_id"].to_pylist(), papers["abstract"].to_pylist()))
-        df = _derived(table, pd.DataFrame(rows), rows, abstracts)
-        name = f"{table}-{tmp.name}"
+        df = pd.DataFrame(rows)
+        df = _derived(table, df[_given(table, df.columns)], rows, abstracts)
         vd = ctx.validation_definitions.add(gx.ValidationDefinition(
-            name=name, data=g.batch_defs[table], suite=g.suites[table]))
+            name=table, data=g.batch_defs[table], suite=g.suites[table]))
         cp = ctx.checkpoints.add(gx.Checkpoint(
-            name=name, validation_definitions=[vd],
-            actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=[site])],
+            name=table, validation_definitions=[vd],
+            actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["paper-claims"])],
             result_format={"result_format": "SUMMARY"}))
-        cp.run(batch_parameters={"dataframe": df})
-    target = out_dir / "data_docs"
-    if target.exists():
-        shutil.rmtree(target)
-    os.replace(tmp, target)
-    return target / "index.html"
+        with _raising_gx_errors():
+            run = cp.run(batch_parameters={"dataframe": _escaped(df)})
+        results[table] = (next(iter(run.run_results.values())), len(sample), sum(t.num_rows for t in bad))
+    _make_static(site_dir, results)
+    return site_dir / "index.html"
+
+
+class _Errors(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _raising_gx_errors():
+    """great-expectations logs an error of rendering or writing the docs (a
+    full disk among them) with its traceback, and goes on: here the error
+    is raised instead, as an OSError when it is one, and nothing is printed."""
+    logger = logging.getLogger("great_expectations")
+    handler, propagate = _Errors(), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+    if handler.messages:
+        if m := re.search(r"\[Errno (\d+)\] ([^\n'\"]+)", handler.messages[0]):
+            raise OSError(int(m[1]), m[2].strip())
+        raise OSError(errno.EIO, "great-expectations could not write the data docs: "
+                                 + handler.messages[0].strip().splitlines()[0][:200])
+
+
+def _escaped(df: pd.DataFrame) -> pd.DataFrame:
+    """Every text value HTML-escaped (great-expectations writes values into
+    its pages as they are). Escaping is one-to-one and leaves the values of
+    the vocabularies and the paper_id pattern as they are, so every
+    expectation gives the same verdict as on the raw values."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = pd.Series([_escape(v) for v in out[col]], index=out.index, dtype=object)
+    return out
+
+
+def _escape(value):
+    if isinstance(value, str):
+        return html.escape(value)
+    if isinstance(value, (list, tuple)):
+        return [_escape(v) for v in value]
+    if isinstance(value, dict):
+        return {html.escape(str(k)): _escape(v) for k, v in value.items()}
+    return value
+
+
+def _make_static(site_dir: Path, results: dict) -> None:
+    """Every page of the site made script-free and offline, with a stable
+    title, and an index page of ours listing each table's result; the
+    static files no page uses (4 MB of images and fonts) removed."""
+    used: set[str] = set()
+    for page in site_dir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        used.update(_STATIC.findall(text))
+        rel = page.relative_to(site_dir)
+        what = (f"{rel.parts[1]}, validation result" if rel.parts[0] == "validations" else
+                f"{rel.stem}, expectation suite" if rel.parts[0] == "expectations" else rel.stem)
+        _write_static(page, text, f"{DOCS_TITLE}: {what}")
+    for f in [f for f in (site_dir / "static").rglob("*") if f.is_file()]:
+        if f.relative_to(site_dir).as_posix() not in used:
+            f.unlink()
+    rows = []
+    for table, (res, sampled, failed) in results.items():
+        stats = res.statistics
+        pages = sorted((site_dir / "validations" / table).rglob("*.html"))
+        if not pages:       # great-expectations logs some write errors instead of raising them
+            raise OSError(errno.EIO, f"great-expectations wrote no page for {table}")
+        page = pages[0].relative_to(site_dir).as_posix()
+        status = ("<span class=ok>passed</span>" if res.success else
+                  f"<span class=failed>{stats['unsuccessful_expectations']} of {stats['evaluated_expectations']} "
+                  f"expectations failed</span>")
+        link = f'<a href="{html.escape(page, quote=True)}">{html.escape(table)}</a>'
+        rows.append(f"<tr><td>{link}</td><td>{status}</td><td>{sampled:,}</td><td>{failed:,}</td>"
+                    f'<td><a href="expectations/{html.escape(table)}.html">suite</a></td></tr>')
+    body = (f"<h1>{DOCS_TITLE}</h1><p>Each table's expectations (schemas/expectations/&lt;table&gt;.toml) "
+            f"run over its first written rows and the rows that failed validation, which are in "
+            f"rejected.parquet with their reasons.</p><table><tr><th>table</th><th>result</th>"
+            f"<th>written rows checked</th><th>rejected rows shown</th><th>expectations</th></tr>"
+            f"{''.join(rows)}</table>")
+    _write_static(site_dir / "index.html", f"<!DOCTYPE html><html><head></head><body>{body}</body></html>",
+                  DOCS_TITLE)
+
+
+def _write_static(page: Path, text: str, title: str) -> None:
+    text = _REMOTE.sub("", _SCRIPT.sub("", text))
+    text = _TITLE.sub("", text)
+    head = (f'<head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="{_CSP}">'
+            f"<title>{html.escape(title)}</title><style>{_CSS}</style>")
+    page.write_text(_HEAD.sub(lambda _: head, text, count=1), encoding="utf-8")
+
+
+def no_data_docs(folder: Path) -> Path:
+    """A one-page site saying the data docs were not built (--no-data-docs),
+    so OUT/data_docs never points to the docs of other tables."""
+    site = Path(folder) / "data_docs"
+    site.mkdir()
+    _write_static(site / "index.html", "<!DOCTYPE html><html><head></head><body><h1>No data docs</h1>"
+                  "<p>This build was run with --no-data-docs; build again without it to get them.</p>"
+                  "</body></html>", DOCS_TITLE)
+    return site / "index.html"

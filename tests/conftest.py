@@ -27,3 +27,21 @@ def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("processed")
     report = build([ROOT / "data" / "raw"], out, batch_size=100, progress=False)
     return out, report
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: a long end-to-end case; `make test-fast` (-m 'not slow') skips it")
+
+
+def out_folder_is_clean(out: Path) -> None:
+    """OUT holds one complete generation, what points to it, and the lock:
+    no temporary folder or file of any build is left."""
+    from pipeline import write
+    gens = sorted(p.name for p in (out / write.GENERATIONS).iterdir())
+    assert gens == [write.current_generation(out)], gens
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [write.LOCK, write.GENERATIONS, write.CURRENT, *write.PUBLISHED]), sorted(p.name for p in out.iterdir())
+    for name in write.PUBLISHED:
+        assert (out / name).is_symlink() and (out / name).exists(), name
+    inside = sorted(p.name for p in (out / write.CURRENT).iterdir())
+    assert inside == sorted([*write.PUBLISHED, write.MANIFEST]), inside

@@ -58,3 +58,30 @@ def test_a_score_in_percent_is_at_most_100_but_an_error_may_be_more(metric, kept
     assert len(out.good) == 1 + kept
     if not kept:
         assert "expect_column_values_to_be_between(value)" in out.rejected[0]["reason"]
+
+
+def test_a_value_that_does_not_fit_its_column_rejects_the_row_not_the_batch():
+    """'99999999999 H100 GPUs': a count beyond int32 used to abort the build."""
+    paper = Paper("c" * 16, "t", "We use 2,048 H800 GPUs and 8 H100 GPUs.", ["x"])
+    rows = [h.row() for h in extract(paper, default()).hardware]
+    assert len(rows) == 2
+    rows[0]["count"] = 99_999_999_999
+    out = validate("hardware", rows, {paper.paper_id: paper.abstract})
+    assert out.table.num_rows == 1 and out.table["count"].to_pylist() == [8]
+    [bad] = out.rejected
+    assert bad["reason"] == "count: 99999999999 does not fit the column's type (int32)"
+    assert '"count": 99999999999' in bad["row"]
+
+
+def test_a_unit_without_si_by_declaration_is_no_warning_and_a_failed_conversion_is_one_in_words():
+    """dB (a ratio) is declared without an SI unit in resources/units.csv: no
+    warning (it used to print '2 rows fail ..._unit_normalized (kept)' on every
+    build). A unit declared with one but left without value_si is counted in words."""
+    rows = good_claims()
+    rows[1].update(unit="dB", value_si=None, unit_si=None)
+    assert validate("claims", rows, {PAPER.paper_id: ABSTRACT}).warnings == {}
+    rows[1].update(unit="ms", value_si=None)
+    out = validate("claims", rows, {PAPER.paper_id: ABSTRACT})
+    message = "claims whose unit could not be converted to SI units (kept as written, value_si empty)"
+    assert out.warnings == {message: 1}
+    assert len(out.good) == 2
