@@ -116,6 +116,34 @@ def reference_of(s: Sentence, rel_end: int, pattern: str) -> tuple[str, int, int
     return None
 
 
+def share_reference(s: Sentence, rel_end: int, not_names: list[tuple[int, int]]) -> tuple[str, int, int] | None:
+    """The reference a share of a cost names right after "of", with no
+    measure word between: "down to 3.9%, 2%, and 2.73% of the original" ->
+    the original, "to only 18% of traditional approaches" -> traditional
+    approaches; None for "25% of the parameters", "30% of the original
+    latency" or a benchmark, metric or device ("10% of ImageNet")."""
+    rel_end = s.rules.units.latex_end(s.text, rel_end)
+    m = s.rules.pattern("share_reference").match(s.text[rel_end:])
+    if m is None:
+        return None
+    np = _noun_phrase(s, rel_end + m.end())
+    if np is None or not s.rules.pattern("share_reference_phrase").match(np[0]) \
+            or s.rules.pattern("share_reference_measure").search(np[0]) \
+            or any(a < np[2] and np[1] < b for a, b in not_names):
+        return None
+    return np
+
+
+def _list_end(c: Claim, claims: list[Claim]) -> int:
+    """The end of the list a claim is a member of ("3.9%, 2%, and 2.73%"),
+    in abstract offsets: the end of its last member."""
+    if c.list_len <= 1 or c.list_pos == c.list_len - 1:
+        return c.char_end
+    after = [o for o in claims if o.char_start > c.char_start and o.list_len == c.list_len
+             and o.list_pos == c.list_len - 1]
+    return min((o.char_end for o in after), default=c.char_end)
+
+
 def _participle_after_comma(s: Sentence, phrase: tuple[int, int]) -> bool:
     """", surpassing X": a comparing participle that opens a phrase after a
     comma, and whose comparison has no figure of its own (", surpassing X by
@@ -467,6 +495,9 @@ def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules,
             b = (*r, "baseline.share_of")
         elif multiple and (r := reference_of(s, re_, "multiple_of")):
             b = (*r, "baseline.multiple_of")
+        elif multiple and c.form == "fraction" and (r := share_reference(s, _list_end(c, claims) - span[0],
+                                                                        not_subjects + hw_spans)):
+            b = (*r, "baseline.share_reference")
         elif c.form != "absolute" and not (c.list_len > 1 and _respectively(s)) \
                 and (r := _name_before_by(s, rs, not_subjects)):
             b = (*r, "baseline.name_before_by")
