@@ -523,7 +523,9 @@ def classify(doc: Doc, span: tuple[int, int], mentions: list[Mention], rules: Ru
                     # "up to 3.6x layer-wise and 2.2x end-to-end"
                     claim = replace(claim, qualifier="up_to", rule=claim.rule + ">qualifier.list_up_to")
                 out.append(claim)
-                prev = (mention, cue, claim)
+                # the cue a parallel phrase goes on with: the one picked, else one of the
+                # type the construction decided ("improvements of 6.3% (A) and 2.4% (B)")
+                prev = (mention, cue or next((c for c in rules.cues if c.type == claim.claim_type), None), claim)
                 claimed.append(prev)
     return _first_of_pairs(doc, span, mentions, out, rules, on_hardware, on_benchmark)
 

@@ -16,7 +16,8 @@ def find(text: str, known: list[Hit], taken: list[tuple[int, int]], quantities: 
     number of the text) also tell where a score is."""
     b = rules.open_benchmarks
     taken = taken + [(m.start, m.end) for m in quantities if m.rule not in b["inside_names"]]
-    ends = {m.end for m in quantities}
+    # where a score ends, after its LaTeX closer ("$2.4\\%$ (ChemBench-Mini)")
+    ends = {rules.units.latex_end(text, m.end) for m in quantities}
     out: list[Hit] = []
     for m in b["candidate"].finditer(text):
         if m["pre"] is None and m["noun"] is None and m["open"] is None:
