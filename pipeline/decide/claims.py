@@ -174,6 +174,10 @@ FACTS = {
     "never_claim_rule": lambda s: s.mention.rule in s.rules.units.never_claims,
     "setting": _is_setting,
     "unit_has_claim_type": lambda s: bool(_unit_claim_type(s.mention, s.rules)),
+    # "on a single 32GB GPU", "two 80GB A100s": the memory of a device, no result (K1)
+    "device_capacity": lambda s: _unit_claim_type(s.mention, s.rules) == "memory_usage" and any(
+        h.char_start >= s.mention.end and s.rules.pattern("device_capacity_gap").fullmatch(
+            s.doc.read, s.mention.end, h.char_start) for h in s.doc.devices),
     "no_cue": lambda s: s.cue is None,
     "weak_cue": lambda s: s.cue is None or s.pick in ("pick.right_far", "pick.left_far"),
     "benchmark_after": lambda s: cue_finding.benchmark_after(
