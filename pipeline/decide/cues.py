@@ -117,6 +117,20 @@ def respective(w: Window, n: int, rules: Rules) -> list[Cue] | None:
     return [h[2] for h in hits]
 
 
+def respective_after(w: Window, n: int, rules: Rules) -> list[Cue] | None:
+    """'up to 7.3x and 43.5x performance and energy gains', '3x and 5x lower
+    latency and memory': the n cues right after a list of n quantities,
+    themselves a list, one to each in order, with or without "respectively"
+    (constructions K15); None unless the cues are of more than one type."""
+    hits = w.right_cues[:n]
+    gap = rules.pattern("respective_gap")
+    if n < 2 or len(hits) != n or len({h[2].type for h in hits}) < 2 \
+            or not rules.pattern("list_to_cues").fullmatch(w.right, 0, hits[0][0]) \
+            or not all(gap.fullmatch(w.right, a[1], b[0]) for a, b in zip(hits, hits[1:])):
+        return None
+    return [h[2] for h in hits]
+
+
 def first_of_type(rules: Rules, claim_type: str) -> Cue:
     """The first cue of a claim type: the default when only the sentence's shape tells."""
     return next(c for c in rules.cues if c.type == claim_type)
