@@ -180,6 +180,7 @@ FACTS = {
         h.char_start >= s.mention.end and s.rules.pattern("device_capacity_gap").fullmatch(
             s.doc.read, s.mention.end, h.char_start) for h in s.doc.devices),
     "no_cue": lambda s: s.cue is None,
+    "signed": lambda s: s.mention.sign is not None,
     "weak_cue": lambda s: s.cue is None or s.pick in ("pick.right_far", "pick.left_far"),
     "benchmark_after": lambda s: cue_finding.benchmark_after(
         s.doc, s.w.right_start, s.w.right_start + len(s.w.right), s.rules) is not None,
