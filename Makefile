@@ -16,7 +16,11 @@ TABLES := data/processed/claims.parquet
 DEV2_INPUT := tests/golden/dev2-abstracts.jsonl
 DEV2 := build/dev2/claims.parquet
 EXTERNAL ?=
+# `make bench`: the large corpus (memory at scale; --workers 2 vs 1 build
+# 60,000 of it); BENCH_ARGS adds options of bench/run.py, e.g.
+# BENCH_ARGS="--huge 1000000" for the memory and time of a million abstracts.
 BENCH_N ?= 100000
+BENCH_ARGS ?=
 # Slow tests not yet marked @pytest.mark.slow in their own files: test-fast
 # leaves them out by name until they are.
 SLOW_UNMARKED := \
@@ -58,9 +62,9 @@ report: reports/claims.html ## A self-contained HTML page: claims table (filters
 reports/claims.html: $(TABLES) pipeline/report.py $(wildcard pipeline/resources/report*)
 	$(CLI) report --tables data/processed --out $@
 
-bench: $(PROJECT) ## Throughput (abstracts/s), stage shares and peak memory on a resampled corpus
+bench: $(PROJECT) ## The CLI against quantulum3 (CPU), stage shares, peak memory, 2 workers vs 1; reports/bench.json
 	$(PY) -m pip install --quiet -r requirements-bench.txt
-	$(PY) -m bench.run --n $(BENCH_N)
+	$(PY) -m bench.run --n $(BENCH_N) $(BENCH_ARGS)
 
 clean: ## Remove every built artefact: tables, claims.duckdb, data docs, reports/, build/ (keeps .venv)
 	rm -rf data/processed/* data/processed/.generations data/processed/.lock data/processed/.link-* \

@@ -123,7 +123,7 @@ def gazetteer_calls(texts: list[str], rules) -> tuple[float, float]:
 
 
 def main() -> None:
-    from bench.run import seed_papers
+    from bench.corpus import seed_papers
     from pipeline.find import reading
     from pipeline.rules import default
     rules = default()

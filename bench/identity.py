@@ -37,7 +37,7 @@ VARIANTS = {
 
 def corpora() -> dict[str, list[str]]:
     sys.path.insert(0, str(ROOT))
-    from bench.run import seed_papers
+    from bench.corpus import seed_papers
     raw = [p["abstract"] for p in seed_papers()]
     out = {"raw": raw}
     shared = sorted((SHARED / "external" / "abstracts").glob("*.jsonl")) + [SHARED / "gold" / "dev2-abstracts.jsonl"]
