@@ -398,6 +398,7 @@ _BUILDERS = {
 
 # ---------------------------------------------------------------- row conditions
 
+_BOOLEAN_WORDS = {"&": "and", "|": "or"}
 _COMPARE = {ast.Eq: pc.equal, ast.NotEq: pc.not_equal, ast.Lt: pc.less, ast.LtE: pc.less_equal,
             ast.Gt: pc.greater, ast.GtE: pc.greater_equal}
 
@@ -419,8 +420,9 @@ def _condition(decl: dict, schema: pa.Schema, fail) -> tuple[Callable | None, li
         return f"__column_{len(quoted) - 1}"
     try:
         # pandas reads & and | as `and` and `or` (so with their precedence)
-        tokens = [(tokenize.NAME, {"&": "and", "|": "or"}[t.string]) if t.string in ("&", "|") else (t.type, t.string)
-                  for t in tokenize.generate_tokens(io.StringIO(re.sub(r"`([^`]*)`", unquote, text)).readline)]
+        source = io.StringIO(re.sub(r"`([^`]*)`", unquote, text))
+        tokens = [(tokenize.NAME, _BOOLEAN_WORDS[t.string]) if t.string in _BOOLEAN_WORDS else (t.type, t.string)
+                  for t in tokenize.generate_tokens(source.readline)]
         tree = ast.parse(tokenize.untokenize(tokens).strip(), mode="eval").body
     except (SyntaxError, tokenize.TokenError) as e:
         fail(f"a row_condition in the syntax of pandas' DataFrame.query ({e.msg if hasattr(e, 'msg') else e})")
@@ -440,7 +442,8 @@ def _condition(decl: dict, schema: pa.Schema, fail) -> tuple[Callable | None, li
             return node.value
         if isinstance(node, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) for e in node.elts):
             return [e.value for e in node.elts]
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and \
+                isinstance(node.operand, ast.Constant):
             return -node.operand.value
         fail(f"a column, a constant or a list of constants in the row_condition, not {ast.unparse(node)!r}")
 
@@ -467,7 +470,8 @@ def _condition(decl: dict, schema: pa.Schema, fail) -> tuple[Callable | None, li
 
         def side(kind, v, frame):
             return frame.column(v) if kind == "column" else v
-        _trial(lambda: fn(*(pa.array([], schema.field(v).type) if k == "column" else v for k, v in ((lk, lv), (rk, rv)))),
+        _trial(lambda: fn(*(pa.array([], schema.field(v).type) if k == "column" else v
+                            for k, v in ((lk, lv), (rk, rv)))),
                fail, "a comparison of values of one type in the row_condition")
         return lambda frame: pc.fill_null(fn(side(lk, lv, frame), side(rk, rv, frame)), missing_is) \
             .to_numpy(zero_copy_only=False)
