@@ -1,28 +1,32 @@
-"""Validation through great-expectations, before anything is written.
+"""Validation, before anything is written, and the data docs, after.
 
-Suites are data: schemas/expectations/<table>.toml. Each batch of rows is
-validated as a pandas DataFrame; a row that fails a row-level expectation
-goes to rejected.parquet with the name of every expectation it failed (a
-row whose values do not even fit the declared column types is rejected
-before, with the column named); a failed table-level expectation raises
-TableValidationError, and the build stops with the previous tables in
-place. A `level = "warn"` expectation keeps the row and counts it under its
-`message`, which the build prints in words.
+Suites are data: schemas/expectations/<table>.toml, great-expectations'
+expectations. Each batch of rows is checked by those suites compiled to
+vectorized Arrow checks (pipeline/checks.py, held to great-expectations'
+verdicts by tests/test_validate_gx.py); a row that fails a row-level
+expectation goes to rejected.parquet with the name of every expectation it
+failed (a row whose values do not even fit the declared column types is
+rejected before, with the column named); a failed table-level expectation
+raises TableValidationError, and the build stops with the previous tables
+in place. A `level = "warn"` expectation keeps the row and counts it under
+its `message`, which the build prints in words.
 
-The data docs (HTML) are made from the written tables and from the rows
-that failed, as typed Arrow rows handed over by the build: rejected rows
-are text in rejected.parquet and never parsed again. Every text value is
-HTML-escaped before great-expectations sees it (it writes values into the
-pages as they are), and the pages carry no script and load nothing from the
-network: a Content-Security-Policy forbids scripts, the CDN stylesheets and
-scripts of great-expectations are removed for a small stylesheet of ours,
-and the index page is ours, so the docs read offline and a value can never
-run as code.
+great-expectations runs once per build, in the build's own process, on the
+written tables: its validation result is the data docs (HTML), made from
+the tables and from the rows that failed, as typed Arrow rows handed over
+by the build: rejected rows are text in rejected.parquet and never parsed
+again. It is imported there only (a worker, `--help` and a build with
+--no-data-docs never import it). Every text value is HTML-escaped before
+great-expectations sees it (it writes values into the pages as they are),
+and the pages carry no script and load nothing from the network: a
+Content-Security-Policy forbids scripts, the CDN stylesheets and scripts of
+great-expectations are removed for a small stylesheet of ours, and the
+index page is ours, so the docs read offline and a value can never run as
+code.
 """
 from __future__ import annotations
 
 import contextlib
-import copy
 import errno
 import functools
 import html
@@ -33,17 +37,21 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
+import numpy as np
 import pyarrow as pa
-import pyarrow.compute  # noqa: F401 - pa.compute
+import pyarrow.compute as pc
 
-from . import resources
-from .rules import default as default_rules
+from . import checks, resources
+from .checks import declarations
 from .errors import ResourceError, TableValidationError
-from .schemas import to_arrow_fitting, vocabularies
+from .rules import default as default_rules
+from .schemas import schema, to_arrow_fitting, vocabularies
 
 VALIDATED = ("papers", "claims", "quantities", "hardware")
-logging.getLogger("great_expectations").setLevel(logging.ERROR)
+# the "_" columns each table's rows get before their checks (see claims.toml)
+DERIVED = {"claims": ("_paper_known", "_span_ok", "_factor_ok", "_scope_ok", "_unit_normalized",
+                      "_capped_at_100"),
+           "quantities": ("_paper_known", "_span_ok"), "hardware": ("_paper_known", "_span_ok")}
 
 
 @dataclass
@@ -59,123 +67,71 @@ def _class_name(snake: str) -> str:
     return "".join(w.capitalize() for w in snake.split("_"))
 
 
-def _name(decl: dict) -> str:
-    col = decl.get("column") or ",".join(str(decl[k]) for k in ("column_A", "column_B") if k in decl)
-    return f"{decl['type']}({col})" if col else decl["type"]
-
-
 @functools.cache
-def declarations(table: str) -> tuple[dict, ...]:
-    path = f"expectations/{table}.toml"
-    decls = resources.toml(path).get("expect", [])
-    vocab = vocabularies()
-    out = []
-    for d in decls:
-        d = dict(d)
-        for k, v in list(d.items()):
-            if isinstance(v, str) and v.startswith("@vocab:"):
-                if v[7:] not in vocab:
-                    raise ResourceError(f"schemas/{path}", None, f"a vocabulary named {v[7:]!r}")
-                d[k] = list(vocab[v[7:]])
-        out.append(d)
-    return tuple(out)
+def frame_schema(table: str) -> pa.Schema:
+    """The columns the checks see: the table's, dictionaries as plain
+    strings, and the derived "_" columns (booleans)."""
+    plain = [f.with_type(pa.string()) if pa.types.is_dictionary(f.type) else f for f in schema(table)]
+    return pa.schema(plain + [pa.field(c, pa.bool_()) for c in DERIVED.get(table, ())])
 
 
-@functools.cache
-def suite_columns(table: str) -> tuple[str, ...] | None:
-    """The columns the table's suite reads (None: all, for an expectation on
-    the set of columns). Only these are handed to great-expectations: it
-    fingerprints every batch it is given, and a list column such as
-    papers.sources makes it fall back to pickling the whole frame."""
-    cols: dict[str, None] = {}
-    for d in declarations(table):
-        if d["type"].startswith("expect_table_column"):
-            return None
-        for k in ("column", "column_A", "column_B"):
-            if k in d:
-                cols[d[k]] = None
-        cols.update(dict.fromkeys(d.get("column_list", ())))
-    return tuple(cols)
+def suite(table: str) -> tuple[checks.Check, ...]:
+    return checks.compiled(table, frame_schema(table))
 
 
-@dataclass
-class _GX:
-    context: object
-    suites: dict
-    batch_defs: dict
+def _frame(table: str, arrow: pa.Table, rows: list[dict], abstracts: dict[str, str],
+           columns: list[str] | None = None) -> pa.Table:
+    """The rows as the checks see them (frame_schema), or only `columns` of them."""
+    wanted = frame_schema(table).names if columns is None else columns
+    derived = _derived(table, arrow, rows, abstracts) if any(c in wanted for c in DERIVED.get(table, ())) else {}
+    cols = []
+    for c in wanted:
+        col = derived[c] if c in derived else arrow.column(c)
+        cols.append(col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col)
+    return pa.Table.from_arrays(cols, names=list(wanted))
 
 
-@functools.cache
-def _gx() -> _GX:
-    """One ephemeral GX context per process for the batches' validation."""
-    return _new_gx()
-
-
-def _new_gx() -> _GX:
-    """An ephemeral GX context with a suite and a dataframe asset per table
-    (the data docs take a fresh one, so their names are the tables' own)."""
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    ctx = gx.get_context(mode="ephemeral")
-    ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = ctx.data_sources.add_pandas("rows")
-    suites, batch_defs = {}, {}
-    for table in VALIDATED:
-        exps = []
-        for d in declarations(table):
-            args = {k: v for k, v in d.items() if k not in ("type", "level")}
-            cls = getattr(gx.expectations, _class_name(d["type"]), None)
-            if cls is None:
-                raise ResourceError(f"schemas/expectations/{table}.toml", None,
-                                    f"a great-expectations expectation, not {d['type']!r}")
-            args.pop("message", None)
-            exps.append(cls(**args, meta={"name": _name(d), "level": d.get("level", "row"),
-                                          "message": d.get("message", _name(d))}))
-        suites[table] = ctx.suites.add(gx.ExpectationSuite(name=table, expectations=exps))
-        asset = source.add_dataframe_asset(name=table)
-        batch_defs[table] = asset.add_batch_definition_whole_dataframe(f"{table}-batch")
-    return _GX(ctx, suites, batch_defs)
-
-
-_DERIVED_FROM = {"claims": ("claim_type", "factor", "metric", "dataset", "unit", "value_si")}
-
-
-def _given(table: str, columns: list[str]) -> list[str]:
-    """The columns handed to great-expectations: those its suite reads and
-    those the derived checks (and row conditions) read."""
-    wanted = suite_columns(table)
-    return list(columns) if wanted is None else [
-        c for c in columns if c in wanted or c in _DERIVED_FROM.get(table, ())]
-
-
-def _derived(table: str, df: pd.DataFrame, rows: list[dict], abstracts: dict[str, str]) -> pd.DataFrame:
-    """Adds the derived "_" columns to df, the DataFrame of rows. Per-row
-    checks read the row dicts: iterating Python lists is several times faster
-    than iterating pandas' Arrow-backed string columns."""
-    if table in ("claims", "quantities", "hardware"):
-        df["_paper_known"] = [r.get("paper_id") in abstracts for r in rows]
-        df["_span_ok"] = [_span_ok(abstracts.get(r.get("paper_id")), r.get("char_start"), r.get("char_end"),
-                                   r.get("text")) for r in rows]
+def _derived(table: str, arrow: pa.Table, rows: list[dict], abstracts: dict[str, str]) -> dict[str, pa.Array]:
+    """The derived "_" columns of the rows (`arrow`, and as dicts `rows`).
+    The span check reads the row dicts: Python lists iterate faster than
+    Arrow columns."""
+    out: dict[str, pa.Array] = {}
+    if table not in DERIVED:
+        return out
+    out["_paper_known"] = pc.fill_null(pc.is_in(arrow.column("paper_id"),
+                                                value_set=pa.array(list(abstracts), pa.string())), False)
+    out["_span_ok"] = pa.array([_span_ok(abstracts.get(r.get("paper_id")), r.get("char_start"), r.get("char_end"),
+                                         r.get("text")) for r in rows], pa.bool_())
     if table == "claims":
-        relative = set(vocabularies()["relative_claim_type"])
-        is_rel = df["claim_type"].isin(relative)
-        has_factor = df["factor"].notna()
-        df["_factor_ok"] = (is_rel & has_factor) | (~is_rel & ~has_factor)
-        scoped = df["claim_type"].isin(["accuracy", "throughput"])
-        df["_scope_ok"] = scoped | (df["metric"].isna() & df["dataset"].isna())
+        def isin(column: str, values) -> pa.Array:
+            col = arrow.column(column)
+            col = col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col
+            return pc.fill_null(pc.is_in(col, value_set=pa.array(sorted(values), pa.string())), False)
+
+        def present(column: str) -> pa.Array:          # pandas' notna: neither null nor NaN
+            return pc.invert(pc.is_null(arrow.column(column), nan_is_null=True))
+        is_rel, has_factor = isin("claim_type", vocabularies()["relative_claim_type"]), present("factor")
+        out["_factor_ok"] = pc.equal(is_rel, has_factor)
+        scoped = isin("claim_type", ["accuracy", "throughput"])
+        out["_scope_ok"] = pc.or_(scoped, pc.and_(pc.is_null(arrow.column("metric")),
+                                                  pc.is_null(arrow.column("dataset"))))
         # a unit declared with an SI target (resources/units.csv) has its value_si
-        df["_unit_normalized"] = ~df["unit"].isin(_units_with_si()) | df["value_si"].notna() | has_factor
+        out["_unit_normalized"] = pc.or_(pc.or_(pc.invert(isin("unit", _units_with_si())), present("value_si")),
+                                         has_factor)
         # a score in % is at most 100, but an error can be more (MAPE, WER with insertions)
-        errors = [m.name for m in default_rules().metrics if m.lower_is_better]
-        df["_capped_at_100"] = ~df["metric"].isin(errors)
-    return df
+        out["_capped_at_100"] = pc.invert(isin("metric", _error_metrics()))
+    return {k: v.combine_chunks() if isinstance(v, pa.ChunkedArray) else v for k, v in out.items()}
 
 
 @functools.cache
 def _units_with_si() -> frozenset[str]:
     """Units that resources/units.csv converts to SI (dB, for one, has none)."""
     return frozenset(r["unit"] for r in resources.csv_rows("units.csv") if r["si"])
+
+
+@functools.cache
+def _error_metrics() -> frozenset[str]:
+    return frozenset(m.name for m in default_rules().metrics if m.lower_is_better)
 
 
 def _span_ok(abstract, start, end, text) -> bool:
@@ -205,13 +161,11 @@ def rejected_row(table: str, row: dict, reason: str) -> dict:
 
 def validate(table: str, rows: list[dict], abstracts: dict[str, str]) -> Outcome:
     """Good rows (as dicts and as an Arrow table), and rejected rows each with
-    every failed expectation named.
+    every failed expectation named, in the suite's order.
 
-    The rows are converted to Arrow once; great-expectations sees that table
-    as pandas (a cheap, columnar conversion), and the good rows are the table
-    filtered, so no row is converted twice. The suite runs first with the
-    cheapest result format, which only says which expectations failed; only
-    those run again to name the failing rows."""
+    The rows are converted to Arrow once; the checks run on that table (and
+    the derived columns), and the good rows are the table filtered, so no
+    row is converted twice."""
     if table not in VALIDATED:
         return Outcome(rows)
     arrow, unfit = to_arrow_fitting(table, rows)
@@ -224,48 +178,79 @@ def validate(table: str, rows: list[dict], abstracts: dict[str, str]) -> Outcome
             raise TableValidationError(table, "expect_table_row_count_to_be_between",
                                        "no paper in this batch")
         return Outcome([], unfit_rows, table=arrow)
-    g = _gx()
-    df = _derived(table, arrow.select(_given(table, arrow.column_names)).to_pandas(), rows, abstracts)
-    batch = g.batch_defs[table].get_batch(batch_parameters={"dataframe": df})
-    suite = g.suites[table]
-    failed = [r.expectation_config for r in batch.validate(
-        suite, result_format={"result_format": "BOOLEAN_ONLY"}).results if not r.success]
-    reasons: dict[int, list[str]] = {}
+    frame = _frame(table, arrow, rows, abstracts)
+    failed: list[tuple[checks.Check, np.ndarray]] = []
     warnings: dict[str, int] = {}
-    for r in _explain(batch, failed):
-        meta = r.expectation_config.meta or {}
-        name = meta.get("name", r.expectation_config.type)
-        if meta.get("level") == "warn":
-            message = meta.get("message", f"{table} rows fail {name} (kept)")
-            warnings[message] = warnings.get(message, 0) + len(r.result.get("unexpected_index_list") or [])
+    for check in suite(table):
+        v = check.verdict(frame)
+        if v.success:
             continue
-        if meta.get("level") == "table" or "unexpected_index_list" not in (r.result or {}):
-            raise TableValidationError(table, name, json.dumps(r.result, default=str)[:300])
-        for i in r.result["unexpected_index_list"] or []:
-            reasons.setdefault(int(i if not isinstance(i, dict) else next(iter(i.values()))), []).append(name)
-    if not reasons:
+        if check.level == "warn":
+            warnings[check.message] = warnings.get(check.message, 0) + (
+                0 if v.unexpected is None else int(v.unexpected.sum()))
+        elif check.level == "table" or v.unexpected is None:
+            raise TableValidationError(table, check.name, json.dumps(v.result, default=str)[:300])
+        else:
+            failed.append((check, v.unexpected))
+    if not failed:
         return Outcome(rows, unfit_rows, warnings, arrow)
+    bad = np.logical_or.reduce([m for _, m in failed])
     good, rejected = [], unfit_rows
     for i, row in enumerate(rows):
-        if i in reasons:
-            rejected.append(rejected_row(table, row, "; ".join(reasons[i])))
+        if bad[i]:
+            rejected.append(rejected_row(table, row, "; ".join(c.name for c, m in failed if m[i])))
         else:
             good.append(row)
-    keep = pa.array([i not in reasons for i in range(len(rows))])
-    return Outcome(good, rejected, warnings, arrow.filter(keep), arrow.filter(pa.compute.invert(keep)))
+    keep = pa.array(~bad)
+    return Outcome(good, rejected, warnings, arrow.filter(keep), arrow.filter(pc.invert(keep)))
 
 
-def _explain(batch, failed: list) -> list:
-    """The failed expectations run again with the complete result format,
-    which lists the index of every failing row. Suite order is kept, so
-    a rejected row's reasons are named in the suite's order."""
-    if not failed:
-        return []
+@functools.cache
+def _gx():
+    """great-expectations, imported once per process and only for the data
+    docs (its import takes seconds)."""
     import great_expectations as gx
-    # copies: an expectation of the table's suite may not belong to a second one
-    again = gx.ExpectationSuite(name="failed", expectations=[copy.copy(c.to_domain_obj()) for c in failed])
-    return [r for r in batch.validate(again, result_format={"result_format": "COMPLETE"}).results
-            if not r.success]
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    return gx
+
+
+def _new_gx() -> _GX:
+    """An ephemeral GX context with a suite and a dataframe asset per table,
+    their names the tables' own (the data docs show them)."""
+    gx = _gx()
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    ctx = gx.get_context(mode="ephemeral")
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = ctx.data_sources.add_pandas("rows")
+    suites, batch_defs = {}, {}
+    for table in VALIDATED:
+        suite(table)                # a declaration the checks refuse is refused here too, in the same words
+        exps = []
+        for d in declarations(table):
+            args = {k: v for k, v in d.items() if k not in ("type", "level", "message")}
+            cls = getattr(gx.expectations, _class_name(d["type"]), None)
+            if cls is None:
+                raise ResourceError(checks.suite_path(table), None,
+                                    f"a great-expectations expectation, not {d['type']!r}")
+            exps.append(cls(**args, meta={"name": checks.name(d), "level": d.get("level", "row"),
+                                          "message": d.get("message", checks.name(d))}))
+        suites[table] = ctx.suites.add(gx.ExpectationSuite(name=table, expectations=exps))
+        asset = source.add_dataframe_asset(name=table)
+        batch_defs[table] = asset.add_batch_definition_whole_dataframe(f"{table}-batch")
+    return _GX(ctx, suites, batch_defs)
+
+
+@dataclass
+class _GX:
+    context: object
+    suites: dict
+    batch_defs: dict
+
+
+def checked_columns(table: str) -> list[str]:
+    """The columns the table's suite reads, its row conditions' among them."""
+    return list(dict.fromkeys(c for check in suite(table) for c in check.columns))
 
 
 DOCS_TITLE = "paper-claims data docs"
@@ -294,11 +279,10 @@ def data_docs(folder: Path, failed: dict[str, list[pa.Table]] | None = None, sam
     that failed (`failed`: typed Arrow rows from the build), so the pages
     show what passed and what failed. Values are HTML-escaped before GX sees
     them, and the pages are made script-free and offline (see the module)."""
-    import great_expectations as gx
-    import pyarrow.compute as pc
     import pyarrow.dataset as ds
     import pyarrow.parquet as pq
 
+    gx = _gx()
     folder = Path(folder).resolve()
     site_dir = folder / "data_docs"
     g = _new_gx()
@@ -311,15 +295,15 @@ def data_docs(folder: Path, failed: dict[str, list[pa.Table]] | None = None, sam
     for table in VALIDATED:
         sample = ds.dataset(folder / f"{table}.parquet").head(sample_rows)
         bad = [t.cast(sample.schema) for t in (failed or {}).get(table, [])]
-        rows = pa.concat_tables([sample, *bad]).to_pylist()
-        if not rows:
+        arrow = pa.concat_tables([sample, *bad])
+        if not arrow.num_rows:
             continue
+        rows = arrow.to_pylist()
         ids = sorted({r["paper_id"] for r in rows if isinstance(r.get("paper_id"), str)})
         papers = pq.read_table(folder / "papers.parquet", columns=["paper_id", "abstract"],
                                filters=pc.field("paper_id").isin(ids))
         abstracts = dict(zip(papers["paper_id"].to_pylist(), papers["abstract"].to_pylist()))
-        df = pd.DataFrame(rows)
-        df = _derived(table, df[_given(table, df.columns)], rows, abstracts)
+        df = _frame(table, arrow, rows, abstracts, checked_columns(table)).to_pandas()
         vd = ctx.validation_definitions.add(gx.ValidationDefinition(
             name=table, data=g.batch_defs[table], suite=g.suites[table]))
         cp = ctx.checkpoints.add(gx.Checkpoint(
@@ -363,11 +347,12 @@ def _raising_gx_errors():
                                  + handler.messages[0].strip().splitlines()[0][:200])
 
 
-def _escaped(df: pd.DataFrame) -> pd.DataFrame:
+def _escaped(df):
     """Every text value HTML-escaped (great-expectations writes values into
     its pages as they are). Escaping is one-to-one and leaves the values of
     the vocabularies and the paper_id pattern as they are, so every
     expectation gives the same verdict as on the raw values."""
+    import pandas as pd
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
