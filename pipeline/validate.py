@@ -254,6 +254,7 @@ def checked_columns(table: str) -> list[str]:
 
 
 DOCS_TITLE = "paper-claims data docs"
+DOCS_READ_BATCH = 4096      # rows read at a time from a written table for the data docs
 _CSP = ("default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self'; "
         "base-uri 'none'; form-action 'none'")
 _CSS = """
@@ -293,16 +294,22 @@ def data_docs(folder: Path, failed: dict[str, list[pa.Table]] | None = None, sam
         "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
     results = {}
     for table in VALIDATED:
-        sample = ds.dataset(folder / f"{table}.parquet").head(sample_rows)
+        # read a batch at a time, none ahead: the rows of a whole row group are not held
+        sample = ds.dataset(folder / f"{table}.parquet").scanner(
+            batch_size=DOCS_READ_BATCH, batch_readahead=0, fragment_readahead=0).head(sample_rows)
         bad = [t.cast(sample.schema) for t in (failed or {}).get(table, [])]
         arrow = pa.concat_tables([sample, *bad])
         if not arrow.num_rows:
             continue
         rows = arrow.to_pylist()
         ids = sorted({r["paper_id"] for r in rows if isinstance(r.get("paper_id"), str)})
-        papers = pq.read_table(folder / "papers.parquet", columns=["paper_id", "abstract"],
-                               filters=pc.field("paper_id").isin(ids))
-        abstracts = dict(zip(papers["paper_id"].to_pylist(), papers["abstract"].to_pylist()))
+        # the abstracts of those rows only, a batch of papers.parquet at a time (the
+        # abstracts of a million papers are ~1.7 GB)
+        wanted, abstracts = pa.array(ids, pa.string()), {}
+        for b in pq.ParquetFile(folder / "papers.parquet").iter_batches(
+                batch_size=DOCS_READ_BATCH, columns=["paper_id", "abstract"]):
+            b = b.filter(pc.is_in(b.column("paper_id"), value_set=wanted))
+            abstracts.update(zip(b.column("paper_id").to_pylist(), b.column("abstract").to_pylist()))
         df = _frame(table, arrow, rows, abstracts, checked_columns(table)).to_pandas()
         vd = ctx.validation_definitions.add(gx.ValidationDefinition(
             name=table, data=g.batch_defs[table], suite=g.suites[table]))
