@@ -206,6 +206,9 @@ FACTS = {
     "type_accuracy": lambda s: s.type == "accuracy",
     "form_absolute": lambda s: s.form == "absolute",
     "changed_score": _changed_score,
+    # the end of a range of changes: "by 63% on A to 116% on B" (not "a 20% improvement to 62.2%")
+    "range_of_changes": lambda s: s.changed_before and bool(s.rules.pattern("range_of_changes").search(
+        s.doc.read, s.span[0], s.mention.start)),
     "metric_not_percentage": lambda s: s.metric() is not None and not s.metric().percentage,
     "bracket_owner": _bracket_owner,
     # an error cut by a large share is cut relatively ("reduces error rates by 58%"),
