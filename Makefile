@@ -51,7 +51,7 @@ $(DEV2): $(PROJECT) $(DEV2_INPUT) $(CODE)
 test: $(PROJECT) ## Run the whole test suite (dev-set floors, golden cases, end to end, a newcomer's first run)
 	$(PY) -m pytest
 
-test-fast: $(PROJECT) ## The tests without the slow end-to-end cases (under a minute)
+test-fast: $(PROJECT) ## The tests without the slow end-to-end cases (a few minutes)
 	$(PY) -m pytest -m "not slow" $(addprefix --deselect ,$(SLOW_UNMARKED))
 
 eval: $(TABLES) $(DEV2) ## Score dev (data/processed) and dev2 (build/dev2); errors to reports/eval_errors_*.tsv
