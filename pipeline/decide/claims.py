@@ -546,8 +546,7 @@ def classify(doc: Doc, span: tuple[int, int], mentions: list[Mention], rules: Ru
             elif weak and prev is not None and (gapped := _gapped(text, prev[0], mention, rules)):
                 # "improves accuracy by 3% and robustness by 5%": the verb left out
                 cue, pick, sibling = prev[1], "pick.gapped", True
-            elif (cue is None or pick in ("pick.right_far", "pick.left_far")) and (
-                    appositive := _appositive_change(text, prev, mention, rules)):
+            elif weak and (appositive := _appositive_change(text, prev, mention, rules)):
                 cue, pick = appositive, "pick.appositive"
             s = Situation(rules, doc, span, mention, w, cue, pick, on_hardware, on_benchmark,
                           changed_before=bool(sibling and prev[2].form in ("delta", "percent")
@@ -570,7 +569,7 @@ def classify(doc: Doc, span: tuple[int, int], mentions: list[Mention], rules: Ru
                 out.append(claim)
                 # the cue a parallel phrase goes on with: the one picked, else one of the
                 # type the construction decided ("improvements of 6.3% (A) and 2.4% (B)")
-                prev = (mention, cue or next((c for c in rules.cues if c.type == claim.claim_type), None), claim)
+                prev = (mention, cue or cue_finding.first_of_type(rules, claim.claim_type), claim)
                 claimed.append(prev)
     return _first_of_pairs(doc, span, mentions, out, rules, on_hardware, on_benchmark)
 
@@ -592,7 +591,7 @@ def _first_of_pairs(doc: Doc, span: tuple[int, int], mentions: list[Mention], cl
             continue
         others = [o for o in mentions if o is not a and o.kind != "bare"]
         w = cue_finding.window(text, span, [a], others, cue_finding.sentence_cues(doc, span), rules)
-        cue = next((c for c in rules.cues if c.type == second.claim_type), None)
+        cue = cue_finding.first_of_type(rules, second.claim_type)
         s = Situation(rules, doc, span, a, w, cue, "pick.pair", on_hardware, on_benchmark,
                       score_sibling=second.claim_type == "accuracy")
         if (claim := decide(s)) is not None:

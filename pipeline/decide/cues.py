@@ -131,9 +131,10 @@ def respective_after(w: Window, n: int, rules: Rules) -> list[Cue] | None:
     return [h[2] for h in hits]
 
 
-def first_of_type(rules: Rules, claim_type: str) -> Cue:
-    """The first cue of a claim type: the default when only the sentence's shape tells."""
-    return next(c for c in rules.cues if c.type == claim_type)
+def first_of_type(rules: Rules, claim_type: str) -> Cue | None:
+    """The first cue of a claim type: the default when only the sentence's
+    shape tells; None for a type no cue has."""
+    return next((c for c in rules.cues if c.type == claim_type), None)
 
 
 def benchmark_after(doc: Doc, pos: int, end: int, rules: Rules) -> Hit | None:
