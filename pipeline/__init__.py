@@ -19,7 +19,9 @@ Data flow, read top to bottom:
                   attributes (subject, baseline, dataset, hardware),
                   normalize (SI values)
     extract     find + decide for one paper                  (pipeline/extract.py)
-    validate    rows -> good + rejected rows (GX)            (pipeline/validate.py)
+    validate    rows -> good + rejected rows                 (pipeline/validate.py)
+                  Arrow checks compiled from the suites (pipeline/checks.py);
+                  great-expectations once per build, for the data docs
     compare     claims -> comparisons, canonical names       (pipeline/compare.py)
     write       Arrow tables -> Parquet in a generation      (pipeline/write.py)
                   OUT/.generations/<id>/ with manifest.json,
