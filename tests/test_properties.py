@@ -2,7 +2,7 @@
 and every row's offsets are valid."""
 import textwrap
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from pipeline import find
 from pipeline.extract import extract
@@ -22,11 +22,17 @@ TEXT = st.lists(ALPHABET, max_size=60).map("".join) | st.text(max_size=300)
 
 
 @settings(max_examples=300, deadline=None)
+@example("$0$times")
 @given(TEXT)
 def test_quantities_offsets_are_valid(text):
-    for m in find.document("p", text, R).numbers:
-        assert text[m.start:m.end] == m.text
+    """The Doc's numbers are spans of its reading copy (LaTeX markup blanked:
+    "$0$times" reads " 0 times"); the rows written are spans of the text."""
+    doc = find.document("p", text, R)
+    for m in doc.numbers:
+        assert doc.read[m.start:m.end] == m.text
         assert m.value_max is None or m.value_max >= m.value
+    for q in extract(Paper("p" * 16, "t", text, ["s"]), R).quantities:
+        assert text[q.char_start:q.char_end] == q.text
 
 
 @settings(max_examples=300, deadline=None)
