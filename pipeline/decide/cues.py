@@ -111,10 +111,16 @@ def respective(w: Window, n: int, rules: Rules) -> list[Cue] | None:
     (context.toml respective_gap: not "with the fewest parameters, X
     achieves mAP50 of 83.1% and 82.9%")."""
     hits = w.left_cues
-    gap = rules.pattern("respective_gap")
-    if len(hits) != n or not all(gap.fullmatch(w.left, a[1], b[0]) for a, b in zip(hits, hits[1:])):
+    if len(hits) != n or not _joined(w.left, hits, rules):
         return None
     return [h[2] for h in hits]
+
+
+def _joined(text: str, hits, rules: Rules) -> bool:
+    """The cue hits of `text` are one list ("memory and energy", "A, B and C";
+    context.toml respective_gap between each two)."""
+    gap = rules.pattern("respective_gap")
+    return all(gap.fullmatch(text, a[1], b[0]) for a, b in zip(hits, hits[1:]))
 
 
 def respective_after(w: Window, n: int, rules: Rules) -> list[Cue] | None:
@@ -123,10 +129,9 @@ def respective_after(w: Window, n: int, rules: Rules) -> list[Cue] | None:
     themselves a list, one to each in order, with or without "respectively"
     (constructions K15); None unless the cues are of more than one type."""
     hits = w.right_cues[:n]
-    gap = rules.pattern("respective_gap")
     if n < 2 or len(hits) != n or len({h[2].type for h in hits}) < 2 \
             or not rules.pattern("list_to_cues").fullmatch(w.right, 0, hits[0][0]) \
-            or not all(gap.fullmatch(w.right, a[1], b[0]) for a, b in zip(hits, hits[1:])):
+            or not _joined(w.right, hits, rules):
         return None
     return [h[2] for h in hits]
 
