@@ -505,6 +505,9 @@ def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules,
             # the second value of a pair is compared, as a change is ("to 1.12 compared to X")
             absolute = (c.form == "absolute" and c.char_start not in seconds) or share
             b = baseline(s, rs, re_, c.list_pos, c.list_len, absolute, phrases)
+            for model in ("applied_to", "compressed_model"):
+                if b is None and not absolute and (r := changed_model(s, model, tuple(not_subjects + hw_spans))):
+                    b = (*r, "baseline." + model)
         exclude = list(hw_spans)
         fields: dict = {}
         baseline_span = None
@@ -542,6 +545,25 @@ def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules,
             chain.append(on[1])
         out.append(replace(c, rule=">".join(chain), **fields))
     return versus_pairs(from_to_pairs(out, s, not_subjects), s)
+
+
+@per_place
+def changed_model(s: Sentence, pattern: str, not_names: tuple[tuple[int, int], ...]) -> tuple[str, int, int] | None:
+    """The model the sentence's method changes (constructions K14), the
+    baseline of its changes that compare with nothing else. `pattern`
+    (context.toml): applied_to, the model a method is applied to ("Applied
+    to ViT-L/16, Oriel removes 61.5% of FLOPs" -> ViT-L/16), or
+    compressed_model ("our pruned DenseNet-169 runs 2.65x faster" ->
+    DenseNet-169). Not a list of models, a benchmark, a metric or a device."""
+    m = s.rules.pattern(pattern).search(s.text)
+    if m is None:
+        return None
+    name = m["name"].rstrip(".")
+    start = m.start("name")
+    if not _is_name(s, start, name.split(" (")[0]) or any(a <= start < b for a, b in not_names) \
+            or s.rules.pattern("applied_to_list").match(s.text[start + len(name):]):
+        return None
+    return name, start, start + len(name)
 
 
 def _name_before_by(s: Sentence, rel: int, not_names: list[tuple[int, int]]) -> tuple[str, int, int] | None:
