@@ -515,10 +515,18 @@ def classify(doc: Doc, span: tuple[int, int], mentions: list[Mention], rules: Ru
     prev: tuple[Mention, Cue | None, Claim] | None = None
     measure: str | None = None      # the measure of a change whose verb is left out, for its list
     claimed: list[tuple[Mention, Cue | None, Claim]] = []
+    listed: dict[int, list[Cue]] = {}     # list length -> the cues a list of that length took in order
     for group in groups.values():
         others = [o for o in walls if o not in group]
         w = cue_finding.window(text, span, group, others, cues, rules)
-        resp = cue_finding.respective(w, len(group), rules) if respectively and len(group) > 1 else None
+        resp = cue_finding.respective(w, len(group), rules) if len(group) > 1 else None
+        resp_pick = "pick.respectively"
+        if resp:
+            listed[len(group)] = resp
+        elif len(group) in listed and not w.left_cues and not w.right_cues[:1]:
+            # "by 31.5% and 27.25% on P and by 18.5% and 12.75% on Q": a later list with
+            # no cue of its own repeats the earlier one's (constructions K4)
+            resp, resp_pick = listed[len(group)], "pick.repeated_list"
         # "7.3x and 43.5x performance and energy gains": as many cues after the list as numbers in it
         parallel = cue_finding.respective_after(w, len(group), rules) if len(group) > 1 else None
         for i, mention in enumerate(group):
@@ -529,7 +537,7 @@ def classify(doc: Doc, span: tuple[int, int], mentions: list[Mention], rules: Ru
             if parallel:
                 cue, pick = parallel[i], "pick.parallel_after"
             elif resp and pick != "pick.right":
-                cue, pick = resp[i], "pick.respectively"
+                cue, pick = resp[i], resp_pick
             elif pick != "pick.right":
                 cue2, pick2 = cue_finding.pick(w, mention, rules)
                 if cue2 is not None:
