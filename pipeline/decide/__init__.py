@@ -24,7 +24,6 @@ def claims(doc: Doc, rules: Rules, max_mentions: int) -> tuple[list[Claim], list
     keeps its quantities and gives no claim)."""
     out: list[Claim] = []
     problems: list[str] = []
-    last_baseline: str | None = None
     last_dataset: str | None = None
     # the device the abstract states for its work: read once, when a claim first asks
     stated = functools.cache(lambda: hardware.platform(doc, rules))
@@ -41,7 +40,6 @@ def claims(doc: Doc, rules: Rules, max_mentions: int) -> tuple[list[Claim], list
         on_hardware = any(span[0] <= h.char_start < span[1] for h in doc.devices)
         found = classify(doc, span, inside, rules, on_hardware, on_benchmark=bool(named))
         found = attributes.attach(found, doc, span, rules, stated)
-        found, last_baseline = attributes.carry_baseline(found, last_baseline)
         found, last_dataset = attributes.carry_dataset(found, named, last_dataset)
         out.extend(normalize.claim(c, rules) for c in found)
     claimed = {c.char_start for c in out}

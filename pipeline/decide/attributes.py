@@ -681,22 +681,6 @@ def _last_name(s: Sentence, lo: int, hi: int, subject_name: str | None,
     return found
 
 
-def carry_baseline(claims: list[Claim], previous: str | None) -> tuple[list[Claim], str | None]:
-    """A sentence that names no baseline continues the comparison of the
-    sentence before it ("X outperforms Y ... . It is also 7x faster"): its
-    relative claims take the baseline last named. Returns the claims and
-    the baseline to carry on."""
-    named = [c.baseline for c in claims if c.baseline and (c.factor is not None or c.form in ("delta", "percent"))]
-    if named:
-        return claims, named[-1]
-    if any(c.baseline for c in claims):
-        return claims, None   # a score's baseline ("reaches 99%, matching X") is no comparison to go on with
-    if previous:
-        claims = [replace(c, baseline=previous, rule=c.rule + ">baseline.carried")
-                  if c.factor is not None or c.form == "delta" else c for c in claims]
-    return claims, previous
-
-
 def carry_dataset(claims: list[Claim], named: list[tuple[int, str]], previous: str | None
                   ) -> tuple[list[Claim], str | None]:
     """Scores whose sentence names no benchmark were measured on the one the
