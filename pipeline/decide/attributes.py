@@ -204,7 +204,8 @@ def baseline(s: Sentence, rel_start: int, rel_end: int, list_pos: int, list_len:
         return None
     if list_len > 1 and (parts := _names_of_list(s, np[0])) and len(parts) == list_len:
         # "against A, B, C and D, ... speedups of w, x, y and z" (K15), with or without "respectively"
-        return parts[list_pos], np[1], np[2], how if resp else "baseline.parallel_list"
+        end = np[1] + np[0].rfind(parts[-1]) + len(parts[-1])        # not the words after the list
+        return parts[list_pos], np[1], end, how if resp else "baseline.parallel_list"
     np = np if resp else _noun_phrase(s, chosen_end)
     if np is None:
         return None
@@ -216,7 +217,7 @@ def baseline(s: Sentence, rel_start: int, rel_end: int, list_pos: int, list_len:
             text = np[0]
             if m := rules.pattern("examples_intro").search(text):
                 text = text[m.end():]
-            parts = [p for p in rules.pattern("split_list").split(text) if p]
+            parts = _shared_head([p for p in rules.pattern("split_list").split(text) if p], rules)
             if len(parts) == list_len:
                 return parts[list_pos], np[1], np[2], how
             if len(parts) > 1 and list_len % len(parts) == 0:      # two measures of the same n systems
@@ -228,6 +229,19 @@ def baseline(s: Sentence, rel_start: int, rel_end: int, list_pos: int, list_len:
     if (name := _appositive_name(s, np)) is not None:
         return (*name, how)
     return text, a, b, how
+
+
+def _shared_head(parts: list[str], rules: Rules) -> list[str]:
+    """ "both static and greedy schedulers": members that are one word each
+    share the head noun of the last (constructions K15), without the
+    word that opens the list (context.toml list_opener)."""
+    if len(parts) < 2:
+        return parts
+    parts = [rules.pattern("list_opener").sub("", parts[0])] + parts[1:]
+    last = parts[-1].split()
+    if len(last) < 2 or any(len(p.split()) != 1 or not p.islower() for p in parts[:-1]) or not last[0].islower():
+        return parts
+    return [f"{p} {last[-1]}" for p in parts[:-1]] + [parts[-1]]
 
 
 def _appositive_name(s: Sentence, np: tuple[str, int, int]) -> tuple[str, int, int] | None:
@@ -286,10 +300,14 @@ def _names_of_list(s: Sentence, text: str) -> list[str]:
     after "and" or "or", each of the shape of a name (context.toml
     list_member); none if one is not."""
     parts, at, last = [], 0, False
-    for m in s.rules.pattern("split_list").finditer(text):
+    seps = list(s.rules.pattern("split_list").finditer(text))
+    also = s.rules.pattern("list_also")
+    for i, m in enumerate(seps):
         parts.append(text[at:m.start()])
         at = m.end()
-        if last := bool(s.rules.pattern("list_last").search(m.group())):
+        # "A and B, as well as C": the list goes on after its "and"
+        if s.rules.pattern("list_last").search(m.group()) and not (i + 1 < len(seps) and also.search(seps[i + 1].group())):
+            last = True
             break
     if not last:
         return []
