@@ -96,8 +96,15 @@ def _is_setting(s: Situation) -> bool:
     nc = s.rules.not_claim
     if nc["bigger"].match(s.w.right) or nc["trend"].search(s.w.left):
         return True
+    # "naive sharding can be orders of magnitude slower": motivation, not a result (K1)
+    if s.rules.pattern("hedged_before").search(s.w.left) and s.rules.pattern("hedged_after").match(s.w.right):
+        return True
     if s.kind == "factor":
         return bool(nc["factor_after"].match(s.w.right))
+    # "attention takes 64% of runtime": a part's share of the whole (K1)
+    if s.rules.pattern("breakdown_share_right").match(s.w.right) \
+            and s.rules.pattern("breakdown_share_left").search(s.w.left):
+        return True
     if nc["after"].match(s.w.right):
         # "solves 41.2% of the tasks" is a score, though "of the tasks" marks a count
         return not s.rules.pattern("score_share_left").search(s.w.left)
