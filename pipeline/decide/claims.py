@@ -131,6 +131,9 @@ def _bare_score(s: Situation) -> bool:
     right_end = s.w.right_start + len(s.right(n))
     return (cue_finding.metric_before(s.doc, left_start, left_end, s.rules)
             or cue_finding.metric_at(s.doc, s.w.right_start, right_end)
+            # "a 0.35 drop in METEOR", "a 2.1-point loss in exact match" (K6)
+            or ((c := s.rules.pattern("change_to_metric").match(s.doc.read, s.w.right_start, right_end)) is not None
+                and cue_finding.metric_at(s.doc, c.end(), right_end))
             or cue_finding.benchmark_after(s.doc, s.w.right_start, right_end, s.rules) is not None
             or cue_finding.benchmark_before_bracket(s.doc, left_start, left_end, s.rules)
             or (s.on_benchmark and bool(s.rules.pattern("score_verb_before").search(s.left(n)))))
