@@ -420,7 +420,8 @@ def _units(q: dict, phys_rows: tuple[dict, ...], max_digits: int) -> Units:
         # a symbol may qualify the next: "100%, 100%, and >97%"
         list_gap=guarded(regex.compile(
             r"\A" + q["latex_wrap"] + r"\s*(?:" + _longest_first(q["list_connectors"])
-            + r")\s*(?:(?:and|or)\s+)?\$?\{?(?:(?:[<>≤≥~≈]|\\(?:geq|leq|ge|le|sim|approx)\b)\s*)?\Z")),
+            + r")\s*(?:(?:and|or)\s+)?\$?\{?(?:(?:[<>≤≥~≈]|\\(?:geq|leq|ge|le|sim|approx)\b)\s*)?\Z"
+            + r"|\A(?:" + q["list_bracket"] + r")\Z")),
         openers=guarded(_alternation(q["range_openers"], regex.I)),
         between=guarded(regex.compile(r"(?i)\b(?:" + "|".join(q["between_words"]) + r")\s+\Z")),
         factor_values={k.casefold(): float(v) for k, v in q["factor_words"].items()},

@@ -384,6 +384,7 @@ def _qualifier(s: Situation) -> str | None:
     # or head the sentence ("On average, ...")
     if (p("average_before").search(tail) and not p("mean_of_metric").search(tail)) \
             or p("average_after").match(s.w.right) \
+            or p("average_after").match(s.doc.read[s.mention.end:s.span[1]]) \
             or p("sentence_average").match(s.doc.read, s.span[0], s.span[1]):
         found.add("average")
     if p("up_to_noun").search(tail):
