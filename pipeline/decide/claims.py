@@ -471,6 +471,8 @@ def _utilization_metric(s: Situation) -> str | None:
     near a rate ("45 Gbit/s of bandwidth utilization"); a metric of
     metrics.csv by its name ("model FLOPs utilization" -> MFU)."""
     w, mention = s.w, s.mention
+    if mention.unit == "x":
+        return None                       # "at about 640x real-time" is a rate of no utilization
     hits = [(len(w.left) - e, w.left[a:e], cue) for a, e, cue in w.left_cues] \
         + [(a, w.right[a:e], cue) for a, e, cue in w.right_cues]
     hits = [h for h in hits if h[2].measure == "rate" and h[2].type in ("throughput", "speedup")
