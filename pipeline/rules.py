@@ -137,6 +137,7 @@ class Units:
     max_digits: int
     glued_only: frozenset[str] = frozenset()
     factor_before: regex.Pattern | None = None
+    bare_range_factor: regex.Pattern | None = None
     open_rate: regex.Pattern | None = None
     open_rate_claim_type: str = "throughput"
     reader: Any = None     # find.quantities.Reader: what follows a number, read by one pattern
@@ -434,6 +435,7 @@ def _units(q: dict, phys_rows: tuple[dict, ...], max_digits: int) -> Units:
         max_digits=max_digits,
         glued_only=frozenset(q["glued_only_units"]),
         factor_before=guarded(regex.compile(q["factor_before"], regex.REVERSE)),
+        bare_range_factor=regex.compile(q["bare_range_factor"]),
         open_rate=regex.compile(q["open_rate"]),
         open_rate_claim_type=q["open_rate_claim_type"],
     )

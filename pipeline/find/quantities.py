@@ -310,6 +310,11 @@ def find(text: str, rules: Rules, word_hits: list[Hit] = ()) -> list[Mention]:
                     value_max = parse_number(text[n2[0]:n2[1]])
                     unit, rule = unit2, "num.range"
                     stop, text_end = unit2.end, unit2.text_end
+                elif unit is None and unit2 is None and not is_from and u.bare_range_factor.match(text, n2[1]):
+                    # "a 1.5 to 4 speedup": a range of plain numbers before a word of speed-up (K3)
+                    value_max = parse_number(text[n2[0]:n2[1]])
+                    unit, rule = _Unit(n2[1], "x", "factor", n2[1]), "num.range"
+                    stop = text_end = n2[1]
         if unit is not None and unit.kind == "percent" and text.startswith("ile", unit.end):
             pos = unit.end   # "95%ile latency": a percentile's name, not a quantity
             continue
