@@ -4,7 +4,7 @@
 
 goes through the sentences in order: the claims of each
 (pipeline/decide/claims.py), their attributes (attributes.py), the
-baseline and benchmark a sentence carries over to the next, and the SI
+benchmark a sentence carries over to the next, and the SI
 values (normalize.py).
 """
 from __future__ import annotations

@@ -315,9 +315,8 @@ def written_metric(doc: Doc, h: Hit, floor: int, rules: Rules) -> str:
         return h.value.name
     read, abbreviation = doc.read, rules.pattern("metric_abbreviation")
     # "reduces perplexity (PPL) by 18%": the abbreviation is read with its name
-    if read[h.start - 1:h.start] == "(" and read[h.end:h.end + 1] == ")":
-        opened = read.rfind("(", floor, h.start)
-        before = read[floor:opened].rstrip()
+    if h.start > floor and read[h.start - 1] == "(" and read[h.end:h.end + 1] == ")":
+        before = read[floor:h.start - 1].rstrip()
         if (named := _abbreviated(before, read[h.start:h.end])) is not None:
             return f"{before[named:]} ({read[h.start:h.end]})"
         for full in doc.metrics:
@@ -331,7 +330,9 @@ def written_metric(doc: Doc, h: Hit, floor: int, rules: Rules) -> str:
         named = _abbreviated(read[floor:h.end], a["abbr"])
         if named is not None and floor + named <= start:
             return f"{read[floor + named:h.end]} ({a['abbr']})"
-        if a["abbr"][0].lower() == text[0].lower():
+        # else one that starts with the name's first letter, not a benchmark ("perplexity (PTB)")
+        if a["abbr"][0].lower() == text[0].lower() and "-" not in a["abbr"] \
+                and not any(b.start == a.start("abbr") for b in doc.benchmarks):
             return f"{text} ({a['abbr']})"
     return text
 
@@ -552,7 +553,6 @@ def classify(doc: Doc, span: tuple[int, int], mentions: list[Mention], rules: Ru
     groups: dict = {}
     for m in mentions:
         groups.setdefault(m.list_id if m.list_id is not None else f"solo{m.start}", []).append(m)
-    respectively = bool(rules.pattern("respectively").search(text, span[0], span[1]))
     walls = [m for m in mentions if m.kind != "bare"]
     cues = cue_finding.sentence_cues(doc, span)
     out = []
@@ -567,7 +567,7 @@ def classify(doc: Doc, span: tuple[int, int], mentions: list[Mention], rules: Ru
         resp_pick = "pick.respectively"
         if resp:
             listed[len(group)] = resp
-        elif len(group) in listed and not w.left_cues and not w.right_cues[:1]:
+        elif len(group) in listed and not w.left_cues and not w.right_cues:
             # "by 31.5% and 27.25% on P and by 18.5% and 12.75% on Q": a later list with
             # no cue of its own repeats the earlier one's (constructions K4)
             resp, resp_pick = listed[len(group)], "pick.repeated_list"
