@@ -118,8 +118,12 @@ def _derived(table: str, arrow: pa.Table, rows: list[dict], abstracts: dict[str,
         # a unit declared with an SI target (resources/units.csv) has its value_si
         out["_unit_normalized"] = pc.or_(pc.or_(pc.invert(isin("unit", _units_with_si())), present("value_si")),
                                          has_factor)
-        # a score in % is at most 100, but an error can be more (MAPE, WER with insertions)
-        out["_capped_at_100"] = pc.invert(isin("metric", _error_metrics()))
+        # a score in % is at most 100, but an error can be more (MAPE, WER with insertions):
+        # the metric as written ("WER", "top-5 test error") names an error of metrics.csv
+        metric = arrow.column("metric")
+        metric = metric.cast(pa.string()) if pa.types.is_dictionary(metric.type) else metric
+        errors = [m for m in pc.unique(metric).to_pylist() if isinstance(m, str) and _is_error_metric(m)]
+        out["_capped_at_100"] = pc.invert(isin("metric", errors))
     return {k: v.combine_chunks() if isinstance(v, pa.ChunkedArray) else v for k, v in out.items()}
 
 
@@ -129,9 +133,11 @@ def _units_with_si() -> frozenset[str]:
     return frozenset(r["unit"] for r in resources.csv_rows("units.csv") if r["si"])
 
 
-@functools.cache
-def _error_metrics() -> frozenset[str]:
-    return frozenset(m.name for m in default_rules().metrics if m.lower_is_better)
+@functools.lru_cache(maxsize=4096)
+def _is_error_metric(written: str) -> bool:
+    """The metric column names an error, whose % may pass 100: its name or
+    a spelling of a lower-is-better metric of metrics.csv is in it."""
+    return any(m.name == written or m.pattern.search(written) for m in default_rules().metrics if m.lower_is_better)
 
 
 def _span_ok(abstract, start, end, text) -> bool:

@@ -86,7 +86,7 @@ def _derived(table: str, df: pd.DataFrame, rows: list[dict], abstracts: dict[str
         scoped = df["claim_type"].isin(["accuracy", "throughput"])
         df["_scope_ok"] = scoped | (df["metric"].isna() & df["dataset"].isna())
         df["_unit_normalized"] = ~df["unit"].isin(validation._units_with_si()) | df["value_si"].notna() | has_factor
-        df["_capped_at_100"] = ~df["metric"].isin(validation._error_metrics())
+        df["_capped_at_100"] = [not (isinstance(m, str) and validation._is_error_metric(m)) for m in df["metric"]]
     return df
 
 

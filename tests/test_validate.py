@@ -48,7 +48,8 @@ def test_empty_papers_table_stops_the_build():
         validate("papers", [], {})
 
 
-@pytest.mark.parametrize("metric,kept", [("mAP", False), (None, False), ("MAPE", True), ("word error rate", True)])
+@pytest.mark.parametrize("metric,kept", [("mAP", False), (None, False), ("MAPE", True), ("word error rate", True),
+                                         ("WER", True), ("top-5 test error", True), ("accuracy", False)])
 def test_a_score_in_percent_is_at_most_100_but_an_error_may_be_more(metric, kept):
     """An absolute accuracy in % above 100 is rejected, unless its metric is an
     error (lower is better): "a 1103.54% MAPE on formation energies" is real."""
