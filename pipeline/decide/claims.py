@@ -197,6 +197,9 @@ FACTS = {
     "benchmark_bracket_before": _benchmark_bracket_before,
     "on_hardware": lambda s: s.on_hardware,
     "on_benchmark": lambda s: s.on_benchmark,
+    # "On the Quokka benchmark, Oriel obtains 44.1%": the sentence opens with its benchmark (K9)
+    "benchmark_frame": lambda s: s.on_benchmark and bool(s.rules.pattern("benchmark_frame").match(
+        s.doc.read, s.span[0], s.span[1])) and any(s.span[0] <= h.start < s.mention.start for h in s.doc.benchmarks),
     "cue_relative": lambda s: s.cue is not None and s.cue.type in s.rules.relative_types,
     "cue_accuracy": lambda s: s.cue is not None and s.cue.type == "accuracy",
     "cue_has_factor_type": lambda s: bool(s.cue and s.cue.factor_type),
