@@ -706,5 +706,7 @@ def _sibling(text: str, prev: Mention, mention: Mention, rules: Rules) -> bool:
         return True     # "1.93% (1.98+/-0.07)": a mean beside its best run
     if mention.kind != prev.kind and {mention.kind, prev.kind} != {"bare", "points"}:
         return False
+    if mention.kind == "bare" and rules.pattern("sibling_name_end").search(gap):
+        return False    # "on HunyuanVideo and Wan 2.1": a plain number after a name is its version
     return len(gap) <= rules.window["sibling_gap"] and bool(rules.pattern("sibling_gap").match(gap)) \
         and bool(rules.pattern("sibling_end").search(gap))
