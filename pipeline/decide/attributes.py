@@ -375,6 +375,10 @@ def subject(s: Sentence, rel_start: int, exclude: list[tuple[int, int]]) -> tupl
              if not any(a <= w.start("name") < b for a, b in exclude) and _is_name(s, w.start("name"), w["name"])]
     if whose:
         return whose[-1]["name"], "subject.whose"
+    # "Training is 2.2x faster with Fennec than with Orca" (K13)
+    if (w := rules.pattern("with_than_with").search(sentence)) and _is_name(s, w.start("name"), w["name"]) \
+            and not any(a <= w.start("name") < b for a, b in exclude):
+        return w["name"], "subject.with_than_with"
     for m in rules.pattern("name").finditer(sentence, 0, rel_start):
         tok = m["name"]
         if any(a <= m.start() < b for a, b in exclude):
