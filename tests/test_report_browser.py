@@ -73,6 +73,11 @@ class Browser:
         return reply["result"]
 
     def wait(self, pred, timeout: float = 60) -> dict:
+        # an event may have come while an earlier command waited for its reply
+        # (a download that completes during the click): look at those first
+        for i, msg in enumerate(self.events):
+            if pred(msg):
+                return self.events.pop(i)
         end = time.monotonic() + timeout
         while True:
             while b"\0" in self.buf:
