@@ -93,7 +93,7 @@ def test_every_construction_the_code_names_is_a_record():
     from pipeline.decide.claims import FACTS
     rules = load()
     code = "".join(p.read_text() for p in (RESOURCES.parent / "decide").glob("*.py"))
-    named = set(re.findall(r'"((?:pick|baseline|subject|dataset|hardware|qualifier|gate)\.[a-z_]+)"', code))
+    named = set(re.findall(r'"((?:pick|baseline|subject|dataset|hardware|qualifier|gate|metric)\.[a-z_]+)"', code))
     assert named and named <= rules.construction_ids, named - rules.construction_ids
 
     def check(cond):

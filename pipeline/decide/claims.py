@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import regex
+
 from ..doc import Doc, Hit
 from ..records import Claim, Mention
 from ..rules import Cue, Metric, Rules
@@ -81,6 +83,9 @@ class Situation:
             known = self.rules.metric_by_name.get(m.metric.lower()) if m.metric else None
             if known:
                 self._facts["_metric"] = (known, m.metric)
+            elif (measure := _pair_measure(self)) is not None:
+                self._facts["_metric"] = measure
+                self._facts["_metric_rule"] = "metric.pair_measure"
             # measured from the end of the score's list ("0.78 and 0.76 Spearman correlation")
             elif (h := metric_near(self.doc, self.span, m.start, self.rules, max(m.end, self.w.right_start))) is not None:
                 self._facts["_metric"] = (h.value, written_metric(self.doc, h, self.span[0], self.rules))
@@ -284,8 +289,10 @@ def metric_near(doc: Doc, span: tuple[int, int], pos: int, rules: Rules, end: in
         return _compound_head(doc, max(linked, key=lambda h: (h.end, h.end - h.start)), span, rules)
     for h in inside:
         # the gap between the names and the number ("16% higher MFU and 14% lower
-        # validation loss": the loss, 6 characters after the 14%, not MFU, 8 before)
-        d = h.start - end if end is not None and h.start >= end else max(0, pos - h.end)
+        # validation loss": the loss, 6 characters after the 14%, not MFU, 8 before),
+        # a name after it measured from its first word ("95% source translation
+        # accuracy and 37.5% assembly translation accuracy": each its own)
+        d = _name_start(doc, h, end, rules) - end if end is not None and h.start >= end else max(0, pos - h.end)
         if d >= reach:
             continue
         # at equal distance the one after the score ("(and 4.8% test error)"), then the longer
@@ -294,6 +301,36 @@ def metric_near(doc: Doc, span: tuple[int, int], pos: int, rules: Rules, end: in
         if best is None or rank < best[0]:
             best = (rank, h)
     return _compound_head(doc, best[1], span, rules) if best else None
+
+
+def _name_start(doc: Doc, h: Hit, floor: int, rules: Rules) -> int:
+    """Where the name of a metric hit starts as the text writes it, not before `floor`."""
+    return metric_name_start(doc, h.start, floor, rules) if h.value.written == "phrase" else h.start
+
+
+_WORD = regex.compile(r"\S+")
+
+
+def _pair_measure(s: Situation) -> tuple[Metric, str] | None:
+    """The measure of a before/after pair of scores that no metric of
+    metrics.csv names: "human-rated coherence improves from 2.7 to 4.3",
+    "boosts fully correct responses from 0.0% to 13.1%" (constructions K17,
+    context.toml pair_measure). The subject keeps its words after the last
+    stop word ("and human-rated coherence"); an object with one is none."""
+    m = s.rules.pattern("pair_measure").search(s.doc.read, s.span[0], s.mention.start)
+    if m is None:
+        return None
+    group = "subj" if m["subj"] is not None else "obj"
+    start, end = m.span(group)
+    if any(start <= h.start < end for h in s.doc.metrics):
+        return None         # "top-1 accuracy rises from": the metric of metrics.csv names it
+    words = list(_WORD.finditer(s.doc.read, start, end))
+    stop = s.rules.pattern("pair_measure_stop")
+    stops = [i for i, w in enumerate(words) if stop.fullmatch(w.group())]
+    if stops and group == "obj" or stops and stops[-1] == len(words) - 1:
+        return None
+    text = s.doc.read[words[stops[-1] + 1].start() if stops else start:end]
+    return Metric(text, False, False, regex.compile(regex.escape(text))), text
 
 
 def _compound_head(doc: Doc, h: Hit, span: tuple[int, int], rules: Rules) -> Hit:
@@ -326,7 +363,7 @@ def written_metric(doc: Doc, h: Hit, floor: int, rules: Rules) -> str:
             if floor <= full.start and full.value.written != "name" \
                     and abbreviation.fullmatch(read, full.end, h.end + 1):
                 return written_metric(doc, full, floor, rules)
-    start = metric_name_start(doc, h.start, floor, rules) if h.value.written == "phrase" else h.start
+    start = _name_start(doc, h, floor, rules)
     text = read[start:h.end]
     # "mean average precision (mAP)": a name keeps the abbreviation it gives itself (K17)
     if a := abbreviation.match(read, h.end):
@@ -525,6 +562,8 @@ def decide(s: Situation) -> Claim | None:
     ctype, form = s.type, s.form
     metric, metric_text = s.metric_as_written() if ctype == "accuracy" else (None, None)
     direction = _direction(s, metric) if ctype == "accuracy" and form in ("delta", "percent") else None
+    if "_metric_rule" in s._facts:
+        chain.append(s._facts["_metric_rule"])
     factor = factor_max = None
     if ctype in rules.relative_types:
         w = s.w
