@@ -159,7 +159,15 @@ def _participle_after_comma(s: Sentence, phrase: tuple[int, int]) -> bool:
 def _compares_own_figure(s: Sentence, np: tuple[str, int, int]) -> bool:
     """The comparison whose noun phrase this is has a figure of its own
     after it ("... and outperforms previous ternary models by 3%")."""
-    return bool(s.rules.pattern("by_figure").match(s.text[np[2]:]))
+    return _compared_figure(s, np) is not None
+
+
+@per_place
+def _compared_figure(s: Sentence, np: tuple[str, int, int]) -> int | None:
+    """Where the figure of the comparison whose noun phrase this is starts
+    (its first digit): "outperforms baselines by up to 65.8%" -> the 6."""
+    m = s.rules.pattern("by_figure").match(s.text[np[2]:])
+    return np[2] + m.end() - 1 if m else None
 
 
 def baseline(s: Sentence, rel_start: int, rel_end: int, list_pos: int, list_len: int,
@@ -188,8 +196,14 @@ def baseline(s: Sentence, rel_start: int, rel_end: int, list_pos: int, list_len:
     # a figure is compared only by a participle after it ("reaches 0.78, surpassing X"),
     # not by a comparison before it ("outperforms X in all tasks, reaching 53.3%")
     before = [p for p in cands if p[1] <= rel_start] if not absolute else []
+    # "outperforms baselines by up to 65.8% in NDCG, and is 5.3x faster than X": the
+    # comparison the claim is the figure of is its own, before any after it (K13)
+    own = [p for p in before if (np := _noun_phrase(s, p[1])) is not None
+           and (f := _compared_figure(s, np)) is not None and rel_start <= f < rel_end]
     if not absolute and (f := rules.pattern("from_after").match(s.text[rel_end:])):
         chosen_end, how = rel_end + f.end(), "baseline.from_after"      # "by 73% from unoptimized baselines"
+    elif own and after:
+        chosen_end, how = own[-1][1], "baseline.phrase_before_by"
     elif after:
         chosen_end, how = after[0][1], "baseline.phrase_after"
     elif before and rel_start - before[-1][1] < rules.window["baseline_before"]:
@@ -544,12 +558,14 @@ def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules,
         # a share a score keeps of a reference's, and a multiple of a
         # system's figure, name their baseline right after the number
         share = c.claim_type == "accuracy" and c.form == "fraction"
-        multiple = c.factor is not None and c.form in ("factor", "fraction")
+        # ("tripling the performance of T5-XXL": a multiple of a score has no factor)
+        multiple = c.form in ("factor", "fraction") and c.factor is not None \
+            or c.form == "factor" and c.claim_type == "accuracy"
         b = None
         if share and (r := reference_of(s, re_, "retained_share")):
-            b = (*r, "baseline.share_of")
+            b = (*(_appositive_name(s, r) or r), "baseline.share_of")
         elif multiple and (r := reference_of(s, re_, "multiple_of")):
-            b = (*r, "baseline.multiple_of")
+            b = (*(_appositive_name(s, r) or r), "baseline.multiple_of")
         elif multiple and c.form == "fraction" and (r := share_reference(s, _list_end(c, claims) - span[0],
                                                                         not_subjects + hw_spans)):
             b = (*r, "baseline.share_reference")
@@ -563,6 +579,8 @@ def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules,
             for model in ("applied_to", "compressed_model"):
                 if b is None and not absolute and (r := changed_model(s, model, tuple(not_subjects + hw_spans))):
                     b = (*r, "baseline." + model)
+            if b is None and not absolute and (r := complemented(s)):
+                b = (*r, "baseline.complemented")
         exclude = list(hw_spans)
         fields: dict = {}
         baseline_span = None
@@ -624,6 +642,19 @@ def changed_model(s: Sentence, pattern: str, not_names: tuple[tuple[int, int], .
             or s.rules.pattern("applied_to_list").match(s.text[start + len(name):]):
         return None
     return name, start, start + len(name)
+
+
+@per_place
+def complemented(s: Sentence) -> tuple[str, int, int] | None:
+    """The methods a method complements, whose figures it changes: "is
+    complementary to existing adaptive algorithms, improving their
+    compression ratio by 50%" -> existing adaptive algorithms (constructions
+    K14; context.toml complement_frame, complement_their)."""
+    for m in s.rules.pattern("complement_frame").finditer(s.text):
+        np = _noun_phrase(s, m.end())
+        if np is not None and s.rules.pattern("complement_their").match(s.text[np[2]:]):
+            return np
+    return None
 
 
 def _name_before_by(s: Sentence, rel: int, not_names: list[tuple[int, int]]) -> tuple[str, int, int] | None:
