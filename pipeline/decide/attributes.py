@@ -576,7 +576,7 @@ def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules,
             # the second value of a pair is compared, as a change is ("to 1.12 compared to X")
             absolute = (c.form == "absolute" and c.char_start not in seconds) or share
             b = baseline(s, rs, re_, c.list_pos, c.list_len, absolute, phrases)
-            for model in ("applied_to", "compressed_model"):
+            for model in ("applied_to", "compressed_model", "replaced"):
                 if b is None and not absolute and (r := changed_model(s, model, tuple(not_subjects + hw_spans))):
                     b = (*r, "baseline." + model)
             if b is None and not absolute and (r := complemented(s)):
@@ -632,7 +632,9 @@ def changed_model(s: Sentence, pattern: str, not_names: tuple[tuple[int, int], .
     (context.toml): applied_to, the model a method is applied to ("Applied
     to ViT-L/16, Oriel removes 61.5% of FLOPs" -> ViT-L/16), or
     compressed_model ("our pruned DenseNet-169 runs 2.65x faster" ->
-    DenseNet-169). Not a list of models, a benchmark, a metric or a device."""
+    DenseNet-169), or replaced, the part a method replaces ("replacing
+    ReLUs with Swish units improves ..." -> ReLUs). Not a list of models,
+    a benchmark, a metric or a device."""
     m = s.rules.pattern(pattern).search(s.text)
     if m is None:
         return None
