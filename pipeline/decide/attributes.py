@@ -542,8 +542,8 @@ def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules,
     devices = [h for h in doc.devices if span[0] <= h.char_start < span[1]]
     hw_spans = [(h.char_start - span[0], h.char_end - span[0]) for h in devices]
     # dataset and metric names are never the subject of a claim
-    not_subjects = [(a, b) for a, b, _ in datasets] + [(h.start - span[0], h.end - span[0]) for h in doc.metrics
-                                                       if span[0] <= h.start and h.end <= span[1]]
+    not_subjects = [(a, b) for a, b, _ in datasets] + [(a - span[0], b - span[0])
+                                                       for a, b in cue_finding.metric_spans(doc, span)]
     phrases = baseline_phrases(s)
     open_class = {(h.start - span[0], h.end - span[0]) for h in doc.benchmarks if h.entry < 0}
     # devices named as what is compared with are no claim's platform

@@ -357,7 +357,7 @@ def written_metric(doc: Doc, h: Hit, floor: int, rules: Rules) -> str:
     # "reduces perplexity (PPL) by 18%": the abbreviation is read with its name
     if h.start > floor and read[h.start - 1] == "(" and read[h.end:h.end + 1] == ")":
         before = read[floor:h.start - 1].rstrip()
-        if (named := _abbreviated(before, read[h.start:h.end])) is not None:
+        if (named := cue_finding.abbreviated(before, read[h.start:h.end])) is not None:
             return f"{before[named:]} ({read[h.start:h.end]})"
         for full in doc.metrics:
             if floor <= full.start and full.value.written != "name" \
@@ -367,7 +367,7 @@ def written_metric(doc: Doc, h: Hit, floor: int, rules: Rules) -> str:
     text = read[start:h.end]
     # "mean average precision (mAP)": a name keeps the abbreviation it gives itself (K17)
     if a := abbreviation.match(read, h.end):
-        named = _abbreviated(read[floor:h.end], a["abbr"])
+        named = cue_finding.abbreviated(read[floor:h.end], a["abbr"])
         if named is not None and floor + named <= start:
             return f"{read[floor + named:h.end]} ({a['abbr']})"
         # else one that starts with the name's first letter, not a benchmark ("perplexity (PTB)")
@@ -375,18 +375,6 @@ def written_metric(doc: Doc, h: Hit, floor: int, rules: Rules) -> str:
                 and not any(b.start == a.start("abbr") for b in doc.benchmarks):
             return f"{text} ({a['abbr']})"
     return text
-
-
-def _abbreviated(before: str, abbr: str) -> int | None:
-    """Where, in `before`, the words start whose initials spell `abbr` and
-    that end it ("mean average precision" for mAP, "mean absolute errors"
-    for MAE); None when the last words do not spell it."""
-    letters = [c.lower() for c in abbr if c.isalpha()]
-    starts = [i for i, c in enumerate(before) if not c.isspace() and (i == 0 or before[i - 1].isspace())]
-    if len(letters) < 2 or len(starts) < len(letters):
-        return None
-    starts = starts[-len(letters):]
-    return starts[0] if [before[i].lower() for i in starts] == letters else None
 
 
 def metric_name_start(doc: Doc, start: int, floor: int, rules: Rules) -> int:

@@ -178,3 +178,32 @@ def metric_at(doc: Doc, pos: int, end: int) -> bool:
     while i < end and read[i].isspace():
         i += 1
     return any(h.start == i and h.end <= end for h in doc.metrics)
+
+
+def abbreviated(before: str, abbr: str) -> int | None:
+    """Where, in `before`, the words start whose initials spell `abbr` and
+    that end it ("mean average precision" for mAP, "mean absolute errors"
+    for MAE); None when the last words do not spell it."""
+    letters = [c.lower() for c in abbr if c.isalpha()]
+    starts = [i for i, c in enumerate(before) if not c.isspace() and (i == 0 or before[i - 1].isspace())]
+    if len(letters) < 2 or len(starts) < len(letters):
+        return None
+    starts = starts[-len(letters):]
+    return starts[0] if [before[i].lower() for i in starts] == letters else None
+
+
+def metric_spans(doc: Doc, span: tuple[int, int]) -> list[tuple[int, int]]:
+    """Where the metrics of doc.read[span[0]:span[1]] are written, an
+    abbreviation in brackets with the full name it abbreviates
+    ("Fr\\'echet Inception Distance (FID)": no name of a system)."""
+    read, out = doc.read, []
+    for h in doc.metrics:
+        if not (span[0] <= h.start and h.end <= span[1]):
+            continue
+        start = h.start
+        if h.start > span[0] and read[h.start - 1] == "(" and read[h.end:h.end + 1] == ")":
+            before = read[span[0]:h.start - 1].rstrip()
+            if (named := abbreviated(before, read[h.start:h.end])) is not None:
+                start = span[0] + named
+        out.append((start, h.end))
+    return out
