@@ -63,14 +63,12 @@ def _read_unit(u: Units, text: str, pos: int) -> _Unit | None:
     if m := u.physical.match(text, sp):
         # a lone capital (B, M, K) only counts glued to the number
         if not (m.group() in u.glued_only and m.start() != pos):
-            return _Unit(m.end(), u.physical_map[m.group()]["unit"], "physical", m.end())
+            return _magnitude_rate(u, text, m.group(), m.end()) \
+                or _Unit(m.end(), u.physical_map[m.group()]["unit"], "physical", m.end())
     if m := u.metric.match(text, sp):
         return _Unit(m.end(), "points", "points", pos, metric=m.group())
     if m := u.open_rate.match(text, sp):
-        written = m.group()
-        for per in (" per second", "/sec", "/ s", " /s"):
-            written = written.replace(per, "/s")
-        return _Unit(m.end(), written, "physical", m.end())
+        return _Unit(m.end(), _rate_as_written(m.group()), "physical", m.end())
     return None
 
 
@@ -232,13 +230,27 @@ def _unit_read(u: Units, text: str, regs, groups: tuple[tuple[int, str], ...], p
         if part == "physical":
             if written in u.glued_only and at != pos:
                 return False
-            return _Unit(end, u.physical_map[written]["unit"], "physical", end)
+            return _magnitude_rate(u, text, written, end) \
+                or _Unit(end, u.physical_map[written]["unit"], "physical", end)
         if part == "metric":
             return _Unit(end, "points", "points", pos, metric=written)
-        for per in (" per second", "/sec", "/ s", " /s"):
-            written = written.replace(per, "/s")
-        return _Unit(end, written, "physical", end)
+        return _Unit(end, _rate_as_written(written), "physical", end)
     return None
+
+
+def _rate_as_written(written: str) -> str:
+    """An open rate's unit: its words as written, "per second" as "/s"."""
+    for per in (" per second", "/sec", "/ s", " /s"):
+        written = written.replace(per, "/s")
+    return written
+
+
+def _magnitude_rate(u: Units, text: str, written: str, end: int) -> _Unit | None:
+    """A magnitude glued to the number before an open rate: "407K tokens/s",
+    "1.2M queries per second" (constructions K3); its unit as written."""
+    if written not in u.glued_only or not (r := u.open_rate.match(text, u.space.match(text, end).end())):
+        return None
+    return _Unit(r.end(), f"{written} {_rate_as_written(r.group())}", "physical", r.end())
 
 
 def number_words(u: Units, text: str, hits: list[Hit]) -> list[Mention]:
