@@ -423,6 +423,12 @@ def subject(s: Sentence, rel_start: int, exclude: list[tuple[int, int]]) -> tupl
             first_plain = tok
     if fallback:        # "By pretraining MoDE, we ...", "replacing A with B", "we present Taccel, a ..."
         return fallback
+    # "With Lumo, decoding is 2.4x faster": the opening frame's system, its name whole
+    if (w := rules.pattern("with_frame").match(sentence)) and w.end() <= rel_start \
+            and not any(a <= w.start("name") < b for a, b in exclude):
+        words = w["name"].split()
+        if _is_name(s, w.start("name"), words[0]) and (len(words) == 1 or _is_name(s, w.start("name"), words[1])):
+            return w["name"], "subject.with_frame"
     return (first_plain, "subject.first_name") if first_plain else None
 
 
