@@ -575,7 +575,10 @@ def attach(claims: list[Claim], doc: Doc, span: tuple[int, int], rules: Rules,
         elif multiple and c.form == "fraction" and (r := share_reference(s, _list_end(c, claims) - span[0],
                                                                         not_subjects + hw_spans)):
             b = (*r, "baseline.share_reference")
-        elif c.form != "absolute" and not (c.list_len > 1 and _respectively(s)) \
+        # "the throughput of MoE models by 1.5x over Tutel": the comparison right after
+        # the number names its baseline, not the workload before "by" (K13)
+        elif c.form != "absolute" and c.list_len <= 1 \
+                and not any(0 <= p[0] - re_ <= 1 for p in phrases) \
                 and (r := _name_before_by(s, rs, not_subjects)):
             b = (*r, "baseline.name_before_by")
         else:
