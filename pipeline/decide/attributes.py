@@ -700,8 +700,8 @@ def versus_pairs(claims: list[Claim], s: Sentence) -> list[Claim]:
     versus = s.rules.pattern("versus_after")
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]
-        gap = s.text[a.char_end - s.start:b.char_start - s.start]
-        if not versus.match(gap):
+        v = versus.match(s.text[a.char_end - s.start:])     # read on: it may look at B's digits
+        if v is None or v.end() > b.char_start - a.char_end:
             continue
         m = s.rules.pattern("owner_after").match(s.text[b.char_end - s.start:])
         if m is None or not _is_name(s, b.char_end - s.start + m.start("name"), m["name"]):
