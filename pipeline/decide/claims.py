@@ -358,10 +358,9 @@ def written_metric(doc: Doc, h: Hit, floor: int, rules: Rules) -> str:
         return h.value.name
     read, abbreviation = doc.read, rules.pattern("metric_abbreviation")
     # "reduces perplexity (PPL) by 18%": the abbreviation is read with its name
+    if (named := cue_finding.full_name_of(doc, h, floor)) is not None:
+        return f"{read[named[0]:named[1]]} ({read[h.start:h.end]})"
     if h.start > floor and read[h.start - 1] == "(" and read[h.end:h.end + 1] == ")":
-        before = read[floor:h.start - 1].rstrip()
-        if (named := cue_finding.abbreviated(before, read[h.start:h.end])) is not None:
-            return f"{before[named:]} ({read[h.start:h.end]})"
         for full in doc.metrics:
             if floor <= full.start and full.value.written != "name" \
                     and abbreviation.fullmatch(read, full.end, h.end + 1):

@@ -200,10 +200,18 @@ def metric_spans(doc: Doc, span: tuple[int, int]) -> list[tuple[int, int]]:
     for h in doc.metrics:
         if not (span[0] <= h.start and h.end <= span[1]):
             continue
-        start = h.start
-        if h.start > span[0] and read[h.start - 1] == "(" and read[h.end:h.end + 1] == ")":
-            before = read[span[0]:h.start - 1].rstrip()
-            if (named := abbreviated(before, read[h.start:h.end])) is not None:
-                start = span[0] + named
-        out.append((start, h.end))
+        full = full_name_of(doc, h, span[0])
+        out.append((full[0] if full else h.start, h.end))
     return out
+
+
+def full_name_of(doc: Doc, h: Hit, floor: int) -> tuple[int, int] | None:
+    """Where the full name of a metric abbreviation in brackets is written,
+    the words before it (not before `floor`) whose initials spell it:
+    "mean average precision (mAP)"; None for any other hit."""
+    read = doc.read
+    if not (h.start > floor and read[h.start - 1] == "(" and read[h.end:h.end + 1] == ")"):
+        return None
+    before = read[floor:h.start - 1].rstrip()
+    named = abbreviated(before, read[h.start:h.end])
+    return None if named is None else (floor + named, floor + len(before))
