@@ -716,14 +716,39 @@ def versus_pairs(claims: list[Claim], s: Sentence) -> list[Claim]:
         if a.form != "absolute":
             continue        # "2.1x faster than Orca (vs. 1.5x for Fennec)": a change keeps its own baseline
         v = versus.match(s.text[a.char_end - s.start:])     # read on: it may look at B's digits
-        if v is None or v.end() > b.char_start - a.char_end:
+        if v is not None and v.end() <= b.char_start - a.char_end:
+            owner, how = _owner_after(s, b), "pair.versus"
+        elif b.form == "absolute" and (f := s.rules.pattern("versus_figure_of").search(
+                s.text, a.char_end - s.start, b.char_start - s.start)):
+            words = f["words"].strip()
+            owner = _owner_after(s, b) or _figure_whose(words, b.metric) \
+                or _figure_whose(s.rules.pattern("versus_figure_noun").sub("", words), b.metric)
+            how = "pair.versus_figure_of"
+        else:
             continue
-        m = s.rules.pattern("owner_after").match(s.text[b.char_end - s.start:])
-        if m is None or not _is_name(s, b.char_end - s.start + m.start("name"), m["name"]):
+        if owner is None:
             continue
-        out[i] = replace(a, baseline=m["name"], rule=a.rule + ">pair.versus")
-        out[i + 1] = replace(b, subject=m["name"], baseline=None, rule=b.rule + ">pair.versus")
+        out[i] = replace(a, baseline=owner, rule=a.rule + ">" + how)
+        out[i + 1] = replace(b, subject=owner, baseline=None, rule=b.rule + ">" + how)
     return out
+
+
+def _owner_after(s: Sentence, c: Claim) -> str | None:
+    """The name right after a figure that says whose it is ("66.05 for ConvS2S")."""
+    m = s.rules.pattern("owner_after").match(s.text[c.char_end - s.start:])
+    if m is None or not _is_name(s, c.char_end - s.start + m.start("name"), m["name"]):
+        return None
+    return m["name"]
+
+
+def _figure_whose(words: str, metric: str | None) -> str | None:
+    """ "the best published F1 of 81.8" -> "the best published": the words
+    before the figure's measure; None when only the measure is named ("the
+    accuracy of 46.4")."""
+    if not metric or not words.lower().endswith(metric.lower()):
+        return None
+    whose = words[:len(words) - len(metric)].strip()
+    return f"the {whose}" if whose else None
 
 
 def _pair_seconds(claims: list[Claim], s: Sentence) -> set[int]:

@@ -240,8 +240,18 @@ FACTS = {
     # read in the text, not the windows: "(0.73 vs. 0.06)" is one list, its window around both
     "versus_pair": lambda s: bool(
         s.rules.pattern("versus_after").match(s.doc.read[s.mention.end:s.mention.end + s.ww("near_right")])
-        or s.rules.pattern("versus_before").search(s.doc.read[max(0, s.mention.start - s.ww("near_right")):s.mention.start])),
+        or s.rules.pattern("versus_before").search(s.doc.read[max(0, s.mention.start - s.ww("near_right")):s.mention.start])
+        or _figure_of_another_next(s)),
 }
+
+
+def _figure_of_another_next(s: Situation) -> bool:
+    """The next number of the sentence is another's figure, compared with
+    this one ("29.4 BLEU, better than the previous best BLEU score of 27.1";
+    context.toml versus_figure_of)."""
+    figure_of = s.rules.pattern("versus_figure_of")
+    return any(figure_of.search(s.doc.read, s.mention.end, n.start)
+               for n in s.doc.numbers if s.mention.end < n.start < s.span[1])
 _STATEFUL = {"type_relative", "type_accuracy", "form_absolute"}
 
 
