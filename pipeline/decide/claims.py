@@ -153,7 +153,8 @@ def _changed_score(s: Situation) -> bool:
     n = s.ww("change_words")
     p = s.rules.pattern
     return bool(p("change_left").search(s.left(n)) or p("change_right").match(s.w.right)
-                or s.mention.sign in ("+", "-", "−") or s.changed_before)
+                or s.mention.sign in ("+", "-", "−") or s.changed_before
+                or p("change_over_of").search(s.left(s.ww("left"))))
 
 
 def _bracket_owner(s: Situation) -> bool:
@@ -596,7 +597,7 @@ def classify(doc: Doc, span: tuple[int, int], mentions: list[Mention], rules: Ru
     for m in mentions:
         groups.setdefault(m.list_id if m.list_id is not None else f"solo{m.start}", []).append(m)
     walls = [m for m in mentions if m.kind != "bare"]
-    cues = cue_finding.sentence_cues(doc, span)
+    cues = cue_finding.sentence_cues(doc, span, rules)
     out = []
     prev: tuple[Mention, Cue | None, Claim] | None = None
     measure: str | None = None      # the measure of a change whose verb is left out, for its list
@@ -684,7 +685,7 @@ def _first_of_pairs(doc: Doc, span: tuple[int, int], mentions: list[Mention], cl
                 or not pair_to.match(text[a.end:b.start]):
             continue
         others = [o for o in mentions if o is not a and o.kind != "bare"]
-        w = cue_finding.window(text, span, [a], others, cue_finding.sentence_cues(doc, span), rules)
+        w = cue_finding.window(text, span, [a], others, cue_finding.sentence_cues(doc, span, rules), rules)
         cue = cue_finding.first_of_type(rules, second.claim_type)
         s = Situation(rules, doc, span, a, w, cue, "pick.pair", on_hardware, on_benchmark,
                       score_sibling=second.claim_type == "accuracy")

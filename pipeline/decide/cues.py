@@ -24,10 +24,14 @@ class Window:
     right_cues: tuple      # (start, end, cue) in `right`'s offsets
 
 
-def sentence_cues(doc: Doc, span: tuple[int, int]) -> tuple[tuple[int, int, Cue], ...]:
+def sentence_cues(doc: Doc, span: tuple[int, int], rules: Rules) -> tuple[tuple[int, int, Cue], ...]:
     """(start, end, cue) of the cues of a sentence: the longest match at each
-    place, no overlaps; abstract offsets."""
-    hits = [(h.start, h.end, h.value) for h in doc.cues if span[0] <= h.start and h.end <= span[1]]
+    place, no overlaps; abstract offsets. A measure held equal ("at the same
+    FLOPs", "for the same target compute", "under a fixed memory budget";
+    context.toml held_equal) is a condition, no cue (constructions K2)."""
+    held = [(m.start(), m.end()) for m in rules.pattern("held_equal").finditer(doc.read, span[0], span[1])]
+    hits = [(h.start, h.end, h.value) for h in doc.cues if span[0] <= h.start and h.end <= span[1]
+            and not any(a <= h.start < b for a, b in held)]
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
     kept, last_end = [], -1
     for h in hits:
