@@ -64,6 +64,8 @@ def _noun_phrase(s: Sentence, pos: int, allow_commas: bool = False) -> tuple[str
     np = (rest[:m.start()] if m else rest).rstrip(" ,.")
     np = rules.pattern("trailing_words").sub("", np)
     np = np.strip().rstrip(".")
+    if (named := rules.pattern("figure_after_name").sub("", np)) != np and any(c.isupper() for c in named):
+        np = named                              # "against GPT-3.5 zero-shot performance"
     if f := rules.pattern("figure_of").match(np):
         np, pos = np[f.end():], pos + f.end()
     words = np.split()
@@ -208,7 +210,7 @@ def baseline(s: Sentence, rel_start: int, rel_end: int, list_pos: int, list_len:
         chosen_end, how = after[0][1], "baseline.phrase_after"
     elif before and rel_start - before[-1][1] < rules.window["baseline_before"]:
         chosen_end, how = before[-1][1], "baseline.phrase_before"
-    elif not absolute and (lead := rules.pattern("leading_comparison").match(s.text)) and lead.end() <= rel_start:
+    elif (lead := rules.pattern("leading_comparison").match(s.text)) and lead.end() <= rel_start:
         chosen_end, how = lead.end(), "baseline.leading_comparison"
     else:
         return None
