@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import math
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -140,6 +141,9 @@ class Units:
     bare_range_factor: regex.Pattern | None = None
     open_rate: regex.Pattern | None = None
     open_rate_claim_type: str = "throughput"
+    # a magnitude before a rate ("407K tokens/s"): written -> (SI prefix, factor)
+    rate_magnitudes: Mapping[str, tuple[str, float]] = field(default_factory=dict)
+    magnitude_rates: frozenset[str] = frozenset()   # the canonical rates that take one
     reader: Any = None     # find.quantities.Reader: what follows a number, read by one pattern
     latex_openers: frozenset[str] | None = None   # what a non-empty match of latex_wrap starts with (None: any)
 
@@ -438,6 +442,8 @@ def _units(q: dict, phys_rows: tuple[dict, ...], max_digits: int) -> Units:
         bare_range_factor=regex.compile(q["bare_range_factor"]),
         open_rate=regex.compile(q["open_rate"]),
         open_rate_claim_type=q["open_rate_claim_type"],
+        rate_magnitudes={w: (m["prefix"], float(m["factor"])) for m in q["rate_magnitude"] for w in m["written"]},
+        magnitude_rates=frozenset(q["magnitude_rates"]),
     )
 
 
@@ -454,10 +460,15 @@ def _number_word_patterns(q: dict, phys: Mapping[str, dict]) -> list[str]:
     ]
 
 
-def _si_factors(unit_rows: tuple[dict, ...]) -> dict[str, tuple[float, str]]:
+def _si_factors(unit_rows: tuple[dict, ...], q: dict | None = None,
+                src: _Source | None = None) -> dict[str, tuple[float, str]]:
     """Canonical unit -> (multiplier, SI unit), as pint converts one of it
     (units.csv: the pint expression and the SI target; schemas/units.txt
-    adds FLOP, token, parameter, ...). Units pint cannot convert are left out."""
+    adds FLOP, token, parameter, ...). Units pint cannot convert are left out.
+    With quantities.toml `q` (read from `src`): also each rate of
+    magnitude_rates with the SI prefix of each rate_magnitude ("ktoken/s"),
+    as pint converts it; a prefix pint does not read as the magnitude's
+    factor is an error of the file."""
     import pint
     ureg = pint.UnitRegistry(cache_folder=None)
     ureg.load_definitions(str(SCHEMAS / "units.txt"))
@@ -468,11 +479,40 @@ def _si_factors(unit_rows: tuple[dict, ...]) -> dict[str, tuple[float, str]]:
     out = {}
     for unit, (expr, target) in exprs.items():
         try:
-            q = ureg.Quantity(1.0, expr).to(target)
+            quantity = ureg.Quantity(1.0, expr).to(target)
         except (pint.errors.PintError, ValueError, AttributeError):
             continue
-        out[unit] = (float(q.magnitude), str(q.units))
+        out[unit] = (float(quantity.magnitude), str(quantity.units))
+    if q is None or src is None:
+        return out
+    for rate in q["magnitude_rates"]:
+        if rate not in out:
+            raise src.error("magnitude_rates", f"a unit units.csv converts to SI, found {rate!r}")
+    for nth, mag in enumerate(q["rate_magnitude"]):
+        prefix, factor = mag["prefix"], float(mag["factor"])
+        for rate in q["magnitude_rates"]:
+            expr, target = exprs[rate]
+            try:
+                quantity = ureg.Quantity(1.0, prefix + expr).to(target)
+            except (pint.errors.PintError, ValueError, AttributeError) as e:
+                raise src.error("rate_magnitude", f"prefix {prefix!r}: an SI prefix pint reads before "
+                                                  f"{expr!r} ({e})", nth) from None
+            if not math.isclose(quantity.magnitude, factor * out[rate][0], rel_tol=1e-9):
+                raise src.error("rate_magnitude", f"prefix {prefix!r}: factor "
+                                                  f"{quantity.magnitude / out[rate][0]:g} as pint reads it, "
+                                                  f"found {factor:g}", nth)
+            out.setdefault(prefix + rate, (float(quantity.magnitude), str(quantity.units)))
     return out
+
+
+def _check_rate_magnitudes(q: dict, units: Units, src: _Source) -> None:
+    """Every written magnitude is a glued-only unit or a word an open rate
+    may start with (quantities.toml rate_magnitude)."""
+    for nth, mag in enumerate(q["rate_magnitude"]):
+        for w in mag["written"]:
+            if w not in units.glued_only and not units.open_rate.fullmatch(f"{w} events per second"):
+                raise src.error("rate_magnitude", f"written {w!r}: one of glued_only_units or a word "
+                                                  f"open_rate reads before a rate", nth)
 
 
 def _open_benchmarks(b: dict) -> dict[str, Any]:
@@ -631,6 +671,8 @@ def load(folder: Path | str = RESOURCES, max_digits: int = 18) -> Rules:
     vocab = _vocabulary()
 
     units = _units(q, unit_rows, max_digits)
+    q_source = _Source(_find(folder, "quantities.toml"))
+    _check_rate_magnitudes(q, units, q_source)
     device_patterns, devices, hardware = _devices(folder, schema, units.cardinals)
     # metric names written in capitals ("AP", "EM", "IS") are matched as written, also as cues
     metric_flags = [0 if r["pattern"].isupper() else regex.I for r in metric_rows]
@@ -715,7 +757,7 @@ def load(folder: Path | str = RESOURCES, max_digits: int = 18) -> Rules:
         constructions=constructions_by_stage,
         construction_ids=frozenset(r.id for rs in constructions_by_stage.values() for r in rs),
         vocabulary=vocab,
-        si=_si_factors(unit_rows),
+        si=_si_factors(unit_rows, q, q_source),
         scanner=Scanner(gazetteers),
         relative_types=frozenset(vocab["relative_claim_type"]),
     )

@@ -129,8 +129,13 @@ def _derived(table: str, arrow: pa.Table, rows: list[dict], abstracts: dict[str,
 
 @functools.cache
 def _units_with_si() -> frozenset[str]:
-    """Units that resources/units.csv converts to SI (dB, for one, has none)."""
-    return frozenset(r["unit"] for r in resources.csv_rows("units.csv") if r["si"])
+    """Units that resources/units.csv converts to SI (dB, for one, has none),
+    and its rates a magnitude may stand before (quantities.toml) with each
+    magnitude's prefix ("ktoken/s")."""
+    declared = frozenset(r["unit"] for r in resources.csv_rows("units.csv") if r["si"])
+    q = resources.toml("quantities.toml")
+    return declared | {m["prefix"] + rate for m in q["rate_magnitude"] for rate in q["magnitude_rates"]
+                       if rate in declared}
 
 
 @functools.lru_cache(maxsize=4096)

@@ -70,6 +70,11 @@ def test_a_tiny_resource_folder_is_an_extractor_of_its_own(tiny):
      ["devices.toml:", "amd.zen", "canonical", "generation"]),
     ("constructions.toml", lambda s: s.replace('id = "type.points"\nstage', 'id = "type.points"\nstagee', 1),
      ["constructions.toml:", "construction", "stage"]),
+
+    ("quantities.toml", lambda s: s.replace('prefix = "M"\nfactor = 1e6', 'prefix = "M"\nfactor = 1e5', 1),
+     ["quantities.toml:", "rate_magnitude", "prefix 'M'", "factor 1e+06", "found 100000"]),
+    ("quantities.toml", lambda s: s.replace('written = ["K", "thousand"]', 'written = ["K", "grand"]', 1),
+     ["quantities.toml:", "rate_magnitude", "grand"]),
 ])
 def test_a_malformed_resource_names_file_line_and_key(copy, file, edit, where):
     path = copy / file

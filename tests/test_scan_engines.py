@@ -155,7 +155,7 @@ Q = resources.toml("quantities.toml")
 QUANTITY_PIECES = ["2", "2.5", "1,024", "12", "-3", "+", "+1.3", "0.5", " ", "  ", "\u00a0", "~", "\\,", "}", "$",
                    "e-3", " x 10^4", "×10−5", "10^{3}", "^", "/", "s", "B", "M", "K", " GB", "GB", " ms", " hours",
                    " and ", "between ", "from ", "ranging from ", " to ", "-", "--", "–", "%", "\\%", " mAP", " AP",
-                   " points", "pp", " per second", " queries/sec", " tokens/s", " million events per second",
+                   " points", "pp", " per second", " queries/sec", " tokens/s", " million events per second", " thousand queries per second", " samples/s", " MEPS",
                    "x", "X", "times", "-fold", " fold", "ile", "3D", "ResNet-50", "Table ", "by a factor of ",
                    "(", ")", ",", ".", "ſ", "é", "İ"] + Q["factor_tokens"] + Q["percent_tokens"]
 

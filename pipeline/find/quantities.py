@@ -61,14 +61,18 @@ def _read_unit(u: Units, text: str, pos: int) -> _Unit | None:
         if m := u.factor.match(text, start):
             return _Unit(m.end(), "x", "factor", m.end())
     if m := u.physical.match(text, sp):
-        # a lone capital (B, M, K) only counts glued to the number
+        # a lone capital (B, M, K) only counts glued to the number, or as the
+        # magnitude of a rate ("1.2 M tokens/s", and "$1.2$M tokens/s" whose
+        # closing "$" the reading copy blanks)
         if not (m.group() in u.glued_only and m.start() != pos):
             return _magnitude_rate(u, text, m.group(), m.end()) \
                 or _Unit(m.end(), u.physical_map[m.group()]["unit"], "physical", m.end())
+        if unit := _magnitude_rate(u, text, m.group(), m.end()):
+            return unit
     if m := u.metric.match(text, sp):
         return _Unit(m.end(), "points", "points", pos, metric=m.group())
     if m := u.open_rate.match(text, sp):
-        return _Unit(m.end(), _rate_as_written(m.group()), "physical", m.end())
+        return _Unit(m.end(), _open_rate_unit(u, m.group()), "physical", m.end())
     return None
 
 
@@ -234,7 +238,7 @@ def _unit_read(u: Units, text: str, regs, groups: tuple[tuple[int, str], ...], p
                 or _Unit(end, u.physical_map[written]["unit"], "physical", end)
         if part == "metric":
             return _Unit(end, "points", "points", pos, metric=written)
-        return _Unit(end, _rate_as_written(written), "physical", end)
+        return _Unit(end, _open_rate_unit(u, written), "physical", end)
     return None
 
 
@@ -246,11 +250,34 @@ def _rate_as_written(written: str) -> str:
 
 
 def _magnitude_rate(u: Units, text: str, written: str, end: int) -> _Unit | None:
-    """A magnitude glued to the number before an open rate: "407K tokens/s",
-    "1.2M queries per second" (constructions K3); its unit as written."""
-    if written not in u.glued_only or not (r := u.open_rate.match(text, u.space.match(text, end).end())):
+    """A magnitude before a rate: "407K tokens/s", "1.2M queries per
+    second", "1.2 M tokens/s" (constructions K3): the rate's unit with the
+    magnitude's SI prefix ("ktoken/s"; quantities.toml rate_magnitude)."""
+    if written not in u.glued_only or written not in u.rate_magnitudes:
         return None
-    return _Unit(r.end(), f"{written} {_rate_as_written(r.group())}", "physical", r.end())
+    at = u.space.match(text, end).end()
+    prefix = u.rate_magnitudes[written][0]
+    if (p := u.physical.match(text, at)) and (rate := u.physical_map[p.group()]["unit"]) in u.magnitude_rates:
+        return _Unit(p.end(), prefix + rate, "physical", p.end())
+    if r := u.open_rate.match(text, at):
+        return _Unit(r.end(), _open_rate_unit(u, r.group(), prefix), "physical", r.end())
+    return None
+
+
+def _open_rate_unit(u: Units, written: str, prefix: str = "") -> str:
+    """An open rate's unit (quantities.toml open_rate): a magnitude word
+    opening it ("million events per second") as its SI prefix; after a
+    prefix, a rate of magnitude_rates as its canonical unit ("Mevent/s"),
+    another as written ("Mpackets/s")."""
+    words = written.split(None, 1)
+    if not prefix and len(words) == 2 and words[0] in u.rate_magnitudes:
+        prefix, written = u.rate_magnitudes[words[0]][0], words[1]
+    if not prefix:
+        return _rate_as_written(written)
+    row = u.physical_map.get(" ".join(written.split()))
+    if row and row["unit"] in u.magnitude_rates:
+        return prefix + row["unit"]
+    return prefix + _rate_as_written(written)
 
 
 def number_words(u: Units, text: str, hits: list[Hit]) -> list[Mention]:
@@ -289,7 +316,7 @@ def find(text: str, rules: Rules, word_hits: list[Hit] = ()) -> list[Mention]:
     u = rules.units
     w = rules.window
     found: list[Mention] = []
-    pos, after_slash = 0, -1
+    pos, after_slash, dimension_end = 0, -1, -1
     while m := (u.number_after_slash.match(text, pos) if pos == after_slash else None) or u.number.search(text, pos):
         start, end = m.start(), m.end()
         if len(m["num"]) > u.max_digits + 4:   # a run of digits, not a quantity
@@ -339,7 +366,10 @@ def find(text: str, rules: Rules, word_hits: list[Hit] = ()) -> list[Mention]:
         if kind == "factor" and unit.unit == "x" and value_max is None \
                 and text[stop:stop + 2].lstrip(" ")[:1].isdigit() and text[stop - 1:stop] in "xX×":
             rule = "num.dimension"      # "1280 x 720", "256x256": a size, not a factor
-        if kind == "bare" and value_max is None and u.factor_before.search(
+        if kind == "bare" and value_max is None and start > dimension_end >= 0 \
+                and not text[dimension_end:start].strip():
+            rule = "num.dimension"      # 720 of "1280 x 720": the size's other side
+        elif kind == "bare" and value_max is None and u.factor_before.search(
                 text, max(0, start - int(w["number_left"]) - 8), start):
             kind, unit, rule = "factor", _Unit(end_u, "x", "factor", end_u), "num.factor_of"
         elif kind == "bare" and 1900 <= value <= 2099 and m["num"].isdigit() and len(m["num"]) == 4:
@@ -353,6 +383,7 @@ def find(text: str, rules: Rules, word_hits: list[Hit] = ()) -> list[Mention]:
                              qualifier="at_least" if plus else None,
                              metric=unit.metric if unit else None))
         pos = max(stop, end_u)
+        dimension_end = stop if rule == "num.dimension" and kind == "factor" else -1
         if unit is not None and text.startswith("/", text_end) and text[text_end + 1:text_end + 2].isdigit():
             pos = after_slash = text_end + 1
     words = [wd for wd in number_words(u, text, word_hits)
@@ -396,7 +427,7 @@ def _link_lists(u: Units, text: str, found: list[Mention]) -> list[Mention]:
             out.append(replace(m, list_id=None, list_pos=poss[i]))
             continue
         last = found[group[-1]]
-        if i != group[-1] and m.kind == "bare" and last.kind != "bare":
+        if i != group[-1] and m.kind == "bare" and last.kind != "bare" and m.rule not in u.never_claims:
             m = replace(m, kind=last.kind, unit=last.unit, metric=last.metric, rule=m.rule + ".list_unit")
         out.append(replace(m, list_id=ids[i], list_pos=poss[i]))
     return out
