@@ -170,9 +170,14 @@ def benchmark_before_bracket(doc: Doc, start: int, pos: int, rules: Rules) -> bo
 
 
 def metric_before(doc: Doc, start: int, pos: int, rules: Rules) -> bool:
-    """A metric name right before a score, within text[start:pos]: "accuracy of", "pass@1 at"."""
-    link = rules.pattern("metric_to_value")
-    return any(start <= h.start and h.end <= pos and link.fullmatch(doc.read, h.end, pos) for h in doc.metrics)
+    """A metric name right before a score, within text[start:pos]: "accuracy of", "pass@1 at",
+    "Matthews correlation coefficient (MCC) of": an abbreviation's bracket closes it."""
+    link, read = rules.pattern("metric_to_value"), doc.read
+    for h in doc.metrics:
+        end = h.end + 1 if h.start > 0 and read[h.start - 1] == "(" and read[h.end:h.end + 1] == ")" else h.end
+        if start <= h.start and end <= pos and link.fullmatch(read, end, pos):
+            return True
+    return False
 
 
 def metric_at(doc: Doc, pos: int, end: int) -> bool:
