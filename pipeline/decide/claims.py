@@ -41,6 +41,7 @@ class Situation:
     first_cue: Cue | None = None   # the cue picked, before a construction of stage cue replaced it
     type: str | None = None
     form: str | None = None
+    measure: str | None = None     # the measure the factor reads, where a construction sets it
     _facts: dict = field(default_factory=dict)
 
     @property
@@ -566,6 +567,8 @@ def decide(s: Situation) -> Claim | None:
                 else _unit_claim_type(mention, rules) if t == "unit" else t
         if "form" in then:
             s.form = then["form"]
+        if "measure" in then:
+            s.measure = then["measure"]
     if s.type is None or s.form is None:
         return None
     ctype, form = s.type, s.form
@@ -578,7 +581,7 @@ def decide(s: Situation) -> Claim | None:
         w = s.w
         near = w.left[-s.ww("worse_left"):] + " " + w.right[:s.ww("worse_right")]
         worse = bool(rules.worse.search(near)) and not rules.pattern("reducing").search(w.left[-s.ww("reducing_left"):])
-        measure = s.first_cue.measure if s.first_cue else "rate"
+        measure = s.measure or (s.first_cue.measure if s.first_cue else "rate")
         factor = factor_of(form, mention.value, measure, worse)
         factor_max = factor_of(form, mention.value_max, measure, worse) if mention.value_max is not None else None
         if factor is None:
