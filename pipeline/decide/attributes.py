@@ -212,6 +212,8 @@ def baseline(s: Sentence, rel_start: int, rel_end: int, list_pos: int, list_len:
         chosen_end, how = before[-1][1], "baseline.phrase_before"
     elif (lead := rules.pattern("leading_comparison").match(s.text)) and lead.end() <= rel_start:
         chosen_end, how = lead.end(), "baseline.leading_comparison"
+    elif best := list(rules.pattern("best_among").finditer(s.text, 0, rel_start)):
+        chosen_end, how = best[-1].end(), "baseline.best_among"     # "the lowest error rate among X, with 2.46%"
     else:
         return None
     resp = list_len > 1 and _respectively(s)
