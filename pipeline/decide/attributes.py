@@ -711,8 +711,9 @@ def _bracket_owner(s: Sentence, rel: int, not_names: list[tuple[int, int]]) -> s
 
 
 def versus_pairs(claims: list[Claim], s: Sentence) -> list[Claim]:
-    """"71.35 BLEU versus 66.05 for ConvS2S" (constructions K5): the second
-    value is the named system's figure, the first is compared with it."""
+    """"71.35 BLEU versus 66.05 for ConvS2S", "156 TFLOPS while ZeRO-Infinity
+    only achieves 45 TFLOPS" (constructions K5): the second value is the
+    named system's figure, the first is compared with it."""
     out = list(claims)
     versus = s.rules.pattern("versus_after")
     for i in range(len(out) - 1):
@@ -722,6 +723,10 @@ def versus_pairs(claims: list[Claim], s: Sentence) -> list[Claim]:
         v = versus.match(s.text[a.char_end - s.start:])     # read on: it may look at B's digits
         if v is not None and v.end() <= b.char_start - a.char_end:
             owner, how = _owner_after(s, b), "pair.versus"
+        elif b.form == "absolute" and b.claim_type == a.claim_type and (w := s.rules.pattern("contrast_owner").search(
+                s.text, a.char_end - s.start, b.char_start - s.start)) \
+                and _is_name(s, w.start("name"), w["name"]) and w["name"] != a.subject:
+            owner, how = w["name"], "pair.contrast_clause"       # "A reaches X while B only reaches Y"
         elif b.form == "absolute" and (f := s.rules.pattern("versus_figure_of").search(
                 s.text, a.char_end - s.start, b.char_start - s.start)):
             words = f["words"].strip()

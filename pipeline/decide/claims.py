@@ -759,5 +759,8 @@ def _sibling(text: str, prev: Mention, mention: Mention, rules: Rules) -> bool:
         return False
     if mention.kind == "bare" and rules.pattern("sibling_name_end").search(gap):
         return False    # "on HunyuanVideo and Wan 2.1": a plain number after a name is its version
-    return len(gap) <= rules.window["sibling_gap"] and bool(rules.pattern("sibling_gap").match(gap)) \
-        and bool(rules.pattern("sibling_end").search(gap))
+    if len(gap) > rules.window["sibling_gap"]:
+        return False
+    # "... while Quill-Lite reaches 74.25%": the contrast clause's figure (K5)
+    return (bool(rules.pattern("sibling_gap").match(gap)) and bool(rules.pattern("sibling_end").search(gap))) \
+        or bool(rules.pattern("contrast_owner").search(gap))
