@@ -139,6 +139,7 @@ class Units:
     glued_only: frozenset[str] = frozenset()
     factor_before: regex.Pattern | None = None
     bare_range_factor: regex.Pattern | None = None
+    prefix_factor: regex.Pattern | None = None
     open_rate: regex.Pattern | None = None
     open_rate_claim_type: str = "throughput"
     # a magnitude before a rate ("407K tokens/s"): written -> (SI prefix, factor)
@@ -440,6 +441,7 @@ def _units(q: dict, phys_rows: tuple[dict, ...], max_digits: int) -> Units:
         glued_only=frozenset(q["glued_only_units"]),
         factor_before=guarded(regex.compile(q["factor_before"], regex.REVERSE)),
         bare_range_factor=regex.compile(q["bare_range_factor"]),
+        prefix_factor=regex.compile(q["prefix_factor"]),
         open_rate=regex.compile(q["open_rate"]),
         open_rate_claim_type=q["open_rate_claim_type"],
         rate_magnitudes={w: (m["prefix"], float(m["factor"])) for m in q["rate_magnitude"] for w in m["written"]},

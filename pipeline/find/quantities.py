@@ -386,6 +386,14 @@ def find(text: str, rules: Rules, word_hits: list[Hit] = ()) -> list[Mention]:
         dimension_end = stop if rule == "num.dimension" and kind == "factor" else -1
         if unit is not None and text.startswith("/", text_end) and text[text_end + 1:text_end + 2].isdigit():
             pos = after_slash = text_end + 1
+    if u.prefix_factor is not None and ("x" in text or "×" in text):
+        # "a x17.7 speedup": the factor before its number (quantities.toml prefix_factor)
+        for p in u.prefix_factor.finditer(text):
+            over = [f for f in found if f.start < p.end() and p.start() < f.end]
+            if all(f.kind == "bare" and p.start() <= f.start and f.end <= p.end() for f in over):
+                found = [f for f in found if f not in over]     # "×3": the "3" read alone
+                found.append(Mention(p.start(), p.end(), p.group(), parse_number(p["num"]), None,
+                                     "x", "factor", "num.prefix_factor"))
     words = [wd for wd in number_words(u, text, word_hits)
              if not any(f.start < wd.end and wd.start < f.end for f in found)]
     return _link_lists(u, text, sorted(found + _longest_first(words), key=lambda x: x.start))
