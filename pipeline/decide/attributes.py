@@ -212,9 +212,12 @@ def baseline(s: Sentence, rel_start: int, rel_end: int, list_pos: int, list_len:
         chosen_end, how = after[0][1], "baseline.phrase_after"
     elif before and rel_start - before[-1][1] < rules.window["baseline_before"]:
         chosen_end, how = before[-1][1], "baseline.phrase_before"
-    elif (lead := rules.pattern("leading_comparison").match(s.text)) and lead.end() <= rel_start:
+    elif (lead := rules.pattern("leading_comparison").match(s.text)) and lead.end() <= rel_start \
+            and (not (absolute or rules.pattern("leading_loose").match(lead.group())) or _names_systems(s, lead.end())):
         chosen_end, how = lead.end(), "baseline.leading_comparison"
-    elif best := list(rules.pattern("best_among").finditer(s.text, 0, rel_start)):
+    elif (best := list(rules.pattern("best_among").finditer(s.text, 0, rel_start))) \
+            and _names_systems(s, best[-1].end()) \
+            and not rules.pattern("clause_subject_break").search(s.text, best[-1].end(), rel_end):
         chosen_end, how = best[-1].end(), "baseline.best_among"     # "the lowest error rate among X, with 2.46%"
     else:
         return None
@@ -252,6 +255,14 @@ def baseline(s: Sentence, rel_start: int, rel_end: int, list_pos: int, list_len:
     if (name := _appositive_name(s, np)) is not None:
         return (*name, how)
     return text, a, b, how
+
+
+def _names_systems(s: Sentence, rel: int) -> bool:
+    """The noun phrase at `rel` names systems: a name, or a noun of systems
+    ("prior kernels", "existing modified baselines"; context.toml
+    systems_phrase), not "five benchmarks" or "adversarial prompts"."""
+    np = _noun_phrase(s, rel)
+    return np is not None and bool(s.rules.pattern("systems_phrase").search(np[0]))
 
 
 def _over_many_tasks(s: Sentence, rel_start: int, rel_end: int) -> bool:
@@ -398,9 +409,14 @@ def _owner_before_verb(s: Sentence, start: int, end: int) -> bool:
             or s.rules.pattern("open_verb_not_after").search(s.text[:start]):
         return False
     word, at = s.rules.pattern("possessive_word"), end
-    for _ in range(int(s.rules.window["possessive_words"])):
+    for i in range(int(s.rules.window["possessive_words"])):
         if not (m := word.match(s.text[at:])):
             return False
+        inner = at + m.end() - len(m.group().lstrip())
+        if i == 0 and _is_name(s, inner, m.group().lstrip()) and not _benchmark_or_device(s, inner) \
+                and not s.rules.cue_word.fullmatch(m.group().lstrip()):
+            return False        # "OpenAI's GPT-4 achieves": the name it owns is the subject
+                                # (not "Tessel's WER", "Quill's KV-cache footprint")
         at += m.end()
         if _verb_after(s, at):
             return True
@@ -767,7 +783,8 @@ def versus_pairs(claims: list[Claim], s: Sentence) -> list[Claim]:
             owner, how = _owner_after(s, b), "pair.versus"
         elif b.form == "absolute" and b.claim_type == a.claim_type and (w := s.rules.pattern("contrast_owner").search(
                 s.text, a.char_end - s.start, b.char_start - s.start)) \
-                and _is_name(s, w.start("name"), w["name"]) and w["name"] != a.subject:
+                and _is_name(s, w.start("name"), w["name"]) and w["name"] != a.subject \
+                and not _benchmark_or_device(s, w.start("name")):
             owner, how = w["name"], "pair.contrast_clause"       # "A reaches X while B only reaches Y"
         elif b.form == "absolute" and (f := s.rules.pattern("versus_figure_of").search(
                 s.text, a.char_end - s.start, b.char_start - s.start)):
@@ -782,6 +799,13 @@ def versus_pairs(claims: list[Claim], s: Sentence) -> list[Claim]:
         out[i] = replace(a, baseline=owner, rule=a.rule + ">" + how)
         out[i + 1] = replace(b, subject=owner, baseline=None, rule=b.rule + ">" + how)
     return out
+
+
+def _benchmark_or_device(s: Sentence, rel: int) -> bool:
+    """A benchmark, metric or device is named at this place of the sentence."""
+    at = s.start + rel
+    return any(h.start <= at < h.end for h in (*s.doc.benchmarks, *s.doc.metrics)) \
+        or any(d.char_start <= at < d.char_end for d in s.doc.devices)
 
 
 def _owner_after(s: Sentence, c: Claim) -> str | None:

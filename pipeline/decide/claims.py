@@ -256,12 +256,13 @@ FACTS = {
 
 
 def _figure_of_another_next(s: Situation) -> bool:
-    """The next number of the sentence is another's figure, compared with
-    this one ("29.4 BLEU, better than the previous best BLEU score of 27.1";
+    """The next number of the sentence (not one inside a name) is another's
+    figure, compared with this one ("29.4 BLEU, better than the previous best BLEU score of 27.1";
     context.toml versus_figure_of)."""
-    figure_of = s.rules.pattern("versus_figure_of")
-    return any(figure_of.search(s.doc.read, s.mention.end, n.start)
-               for n in s.doc.numbers if s.mention.end < n.start < s.span[1])
+    read = s.doc.read
+    nxt = next((n for n in s.doc.numbers if s.mention.end < n.start < s.span[1]
+                and not (read[n.start - 1].isalpha() or read[n.start - 1] in "'’")), None)   # not "WMT'14"
+    return nxt is not None and bool(s.rules.pattern("versus_figure_of").search(read, s.mention.end, nxt.start))
 _STATEFUL = {"type_relative", "type_accuracy", "form_absolute"}
 
 
