@@ -177,12 +177,15 @@ def baseline(s: Sentence, rel_start: int, rel_end: int, list_pos: int, list_len:
     """The baseline of a claim at [rel_start, rel_end) of the sentence, with
     its span and the construction that found it.
 
-    An introducing phrase after the claim anywhere in its sentence ("2x
-    faster ... compared to X") is preferred; one before it ("outperforms X by
-    2x") otherwise. A sentence opening with "Compared to X," compares
-    every claim in it with X. An absolute value takes a baseline only from a
-    participle after a comma ("reaches 0.78, surpassing X"; constructions
-    K12: a figure is no comparison of its own).
+    An introducing phrase after the claim in its sentence, not across a
+    ";" ("2x faster ... compared to X"), is preferred; one before it
+    ("outperforms X by 2x") otherwise. A sentence opening with "Compared to
+    X," compares every claim in it with X (K11), and the set a superlative
+    ranks the system in ("the lowest error rate among X, with 2.46%") the
+    claims after it in its clause. An absolute value takes a baseline only
+    from a participle after a comma ("reaches 0.78, surpassing X"), or from
+    such a frame or set when it names systems (constructions K12: a figure
+    is no comparison of its own).
     """
     rules = s.rules
     cands = [p for p in phrases if not rel_start <= p[0] < rel_end]
