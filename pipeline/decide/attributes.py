@@ -426,6 +426,27 @@ def _owner_before_verb(s: Sentence, start: int, end: int) -> bool:
     return False
 
 
+@per_place
+def _modified_before_verb(s: Sentence, start: int, end: int) -> bool:
+    """A name with a short phrase of its setting before a verb of a subject
+    ("Lumo on an A100 GPU is 2.1x faster", "Fennec in FP8 reaches 71.5%";
+    context.toml name_modifier, at most window modifier_words words after
+    its preposition); not a sentence's first word in -ing ("Decoding on an
+    A100 is ..."), nor a name behind a preposition."""
+    m = s.rules.pattern("name_modifier").match(s.text, end)
+    if m is None or (start == 0 and s.text[start:end].endswith("ing")) \
+            or s.rules.pattern("open_verb_not_after").search(s.text[:start]):     # not "over Caffe on a Xeon server"
+        return False
+    word, at = s.rules.pattern("possessive_word"), m.end()
+    for _ in range(int(s.rules.window["modifier_words"])):
+        if not (w := word.match(s.text[at:])):
+            return False
+        at += w.end()
+        if s.rules.subject_verb.match(s.text, at):
+            return True
+    return False
+
+
 def _clause_subject(s: Sentence, rel_start: int):
     """The name opening the last clause before `rel_start` that a coordinating
     "; / , and / , while ..." starts (context.toml clause_subject), if any."""
@@ -476,10 +497,14 @@ def subject(s: Sentence, rel_start: int, exclude: list[tuple[int, int]]) -> tupl
             continue
         if not _is_name(s, m.start(), tok) or rules.cue_word.fullmatch(tok):
             continue
+        if rules.pattern("reports_that").match(sentence, m.end()):
+            continue        # "Results on HelixQA and Owl V2 demonstrate that Quill is ...": the subject follows
         if _verb_after(s, m.end()):
             return _whole_name(s, m.start(), tok, exclude), "subject.verb"
         if _owner_before_verb(s, m.start(), m.end()):
             return _whole_name(s, m.start(), tok, exclude), "subject.possessive"
+        if _modified_before_verb(s, m.start(), m.end()):
+            return _whole_name(s, m.start(), tok, exclude), "subject.modified"
         if (sentence.endswith("of ", 0, m.start()) or sentence.endswith("our ", 0, m.start())) \
                 and rules.merit_of.search(sentence, max(0, m.start() - reach), m.start()):    # plain test first
             return tok, "subject.merit_of"
