@@ -254,6 +254,8 @@ FACTS = {
         or _figure_of_another_next(s)),
 }
 
+_STATEFUL = {"type_relative", "type_accuracy", "form_absolute"}
+
 
 def _figure_of_another_next(s: Situation) -> bool:
     """The next number of the sentence (not one inside a name) is another's
@@ -263,7 +265,6 @@ def _figure_of_another_next(s: Situation) -> bool:
     nxt = next((n for n in s.doc.numbers if s.mention.end < n.start < s.span[1]
                 and not (read[n.start - 1].isalpha() or read[n.start - 1] in "'’")), None)   # not "WMT'14"
     return nxt is not None and bool(s.rules.pattern("versus_figure_of").search(read, s.mention.end, nxt.start))
-_STATEFUL = {"type_relative", "type_accuracy", "form_absolute"}
 
 
 def _unit_claim_type(mention: Mention, rules: Rules) -> str | None:
@@ -381,7 +382,7 @@ def written_metric(doc: Doc, h: Hit, floor: int, rules: Rules) -> str:
     # "reduces perplexity (PPL) by 18%": the abbreviation is read with its name
     if (named := cue_finding.full_name_of(doc, h, floor)) is not None:
         return f"{read[named[0]:named[1]]} ({read[h.start:h.end]})"
-    if h.start > floor and read[h.start - 1] == "(" and read[h.end:h.end + 1] == ")":
+    if cue_finding.bracketed(read, h, floor):
         for full in doc.metrics:
             if floor <= full.start and full.value.written != "name" \
                     and abbreviation.fullmatch(read, full.end, h.end + 1):
@@ -690,6 +691,7 @@ def _first_of_pairs(doc: Doc, span: tuple[int, int], mentions: list[Mention], cl
     by_start = {c.char_start: c for c in claims}
     pair_from, pair_to = rules.pattern("pair_from"), rules.pattern("pair_to")
     added = []
+    cues = None
     for a, b in zip(mentions, mentions[1:]):
         second = by_start.get(b.start)
         if a.start in by_start or second is None or a.kind != b.kind \
@@ -697,7 +699,8 @@ def _first_of_pairs(doc: Doc, span: tuple[int, int], mentions: list[Mention], cl
                 or not pair_to.match(text[a.end:b.start]):
             continue
         others = [o for o in mentions if o is not a and o.kind != "bare"]
-        w = cue_finding.window(text, span, [a], others, cue_finding.sentence_cues(doc, span, rules), rules)
+        cues = cues if cues is not None else cue_finding.sentence_cues(doc, span, rules)     # once a sentence
+        w = cue_finding.window(text, span, [a], others, cues, rules)
         cue = cue_finding.first_of_type(rules, second.claim_type)
         s = Situation(rules, doc, span, a, w, cue, "pick.pair", on_hardware, on_benchmark,
                       score_sibling=second.claim_type == "accuracy")

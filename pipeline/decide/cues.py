@@ -174,7 +174,7 @@ def metric_before(doc: Doc, start: int, pos: int, rules: Rules) -> bool:
     "Matthews correlation coefficient (MCC) of": an abbreviation's bracket closes it."""
     link, read = rules.pattern("metric_to_value"), doc.read
     for h in doc.metrics:
-        end = h.end + 1 if h.start > 0 and read[h.start - 1] == "(" and read[h.end:h.end + 1] == ")" else h.end
+        end = h.end + 1 if bracketed(read, h) else h.end
         if start <= h.start and end <= pos and link.fullmatch(read, end, pos):
             return True
     return False
@@ -219,8 +219,13 @@ def full_name_of(doc: Doc, h: Hit, floor: int) -> tuple[int, int] | None:
     the words before it (not before `floor`) whose initials spell it:
     "mean average precision (mAP)"; None for any other hit."""
     read = doc.read
-    if not (h.start > floor and read[h.start - 1] == "(" and read[h.end:h.end + 1] == ")"):
+    if not bracketed(read, h, floor):
         return None
     before = read[floor:h.start - 1].rstrip()
     named = abbreviated(before, read[h.start:h.end])
     return None if named is None else (floor + named, floor + len(before))
+
+
+def bracketed(read: str, h: Hit, floor: int = 0) -> bool:
+    """The hit stands alone in brackets, after `floor`: "(MCC)", "(mAP)"."""
+    return h.start > floor and read[h.start - 1] == "(" and read[h.end:h.end + 1] == ")"
